@@ -1,0 +1,82 @@
+#include <iostream>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "ingest/loader.h"
+#include "ingest/mapping.h"
+#include "store/store.h"
+
+namespace cxm::cli {
+
+Command AddIngestCommand(CLI::App& app) {
+  struct Options {
+    std::string table;
+    std::string mapping_path;
+    bool keep_pii = false;
+    std::vector<std::string> files;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* command = app.add_subcommand(
+      "ingest", "load CSV/TSV/JSON lines/Parquet exports (optionally .gz) into the store");
+  command->add_option("--table", options->table, "canonical table of files without a mapping");
+  command->add_option("--map", options->mapping_path, "TOML mapping from the export to cxm tables");
+  command->add_flag("--keep-pii", options->keep_pii, "store free text without PII redaction");
+  command->add_option("files", options->files, "files to load (with --map: default all sources)");
+
+  return {command, [options](const GlobalOptions& global) -> Status {
+    if (options->files.empty() && options->mapping_path.empty()) {
+      return Status::InvalidArgument("name the files to load (or a --map whose sources to load)");
+    }
+    CXM_ASSIGN_OR_RETURN(store::Store store, store::Store::Open(global.db_path, {}));
+    CXM_ASSIGN_OR_RETURN(
+        ingest::Loader loader,
+        ingest::Loader::Create(&store, {.redact_pii = !options->keep_pii, .table = options->table}));
+
+    std::vector<ingest::TableLoad> loads;
+    if (!options->mapping_path.empty()) {
+      CXM_ASSIGN_OR_RETURN(ingest::Mapping mapping, ingest::Mapping::Load(options->mapping_path));
+      CXM_ASSIGN_OR_RETURN(loads, loader.LoadWithMapping(mapping, options->files));
+    } else {
+      // Each file is its own transaction: a bad file stops the command, but files already
+      // loaded stay loaded (and say so).
+      for (const std::string& file : options->files) {
+        Result<std::vector<ingest::TableLoad>> file_loads = loader.LoadFile(file);
+        if (!file_loads.has_value()) {
+          for (const ingest::TableLoad& load : loads) {
+            std::cout << fmt::format("{}: {}: loaded {}, rejected {}\n", load.source, load.table,
+                                     load.loaded, load.rejected);
+          }
+          return file_loads.error();
+        }
+        loads.insert(loads.end(), file_loads->begin(), file_loads->end());
+      }
+    }
+
+    std::map<std::string, std::pair<std::int64_t, std::int64_t>> per_table;
+    std::int64_t total_rejected = 0;
+    for (const ingest::TableLoad& load : loads) {
+      std::cout << fmt::format("{}: {}: loaded {}, rejected {}\n", load.source, load.table,
+                               load.loaded, load.rejected);
+      per_table[load.table].first += load.loaded;
+      per_table[load.table].second += load.rejected;
+      total_rejected += load.rejected;
+    }
+    if (loads.size() > 1) {
+      for (const auto& [table, counts] : per_table) {
+        std::cout << fmt::format("{}: loaded {}, rejected {}\n", table, counts.first, counts.second);
+      }
+    }
+    if (total_rejected > 0) {
+      std::cout << fmt::format(
+          "{} rejected rows are in the rejects table; see them with:\n"
+          "  cxm query \"SELECT source, line, target_table, column_name, value, reason "
+          "FROM rejects ORDER BY source, line\"\n",
+          total_rejected);
+    }
+    return Status::Ok();
+  }};
+}
+
+}  // namespace cxm::cli

@@ -1,0 +1,69 @@
+// cxm: parses the command line, dispatches to a subcommand, maps errors to exit codes.
+// Exit codes: 0 ok, 1 user error (bad input, missing file, newer database), 2 internal error.
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+namespace {
+
+int ExitCodeFor(const cxm::Status& status) {
+  switch (status.code()) {
+    case cxm::Status::Code::kOk: return 0;
+    case cxm::Status::Code::kInvalidArgument:
+    case cxm::Status::Code::kNotFound:
+    case cxm::Status::Code::kVersion: return 1;
+    case cxm::Status::Code::kIo:
+    case cxm::Status::Code::kSql:
+    case cxm::Status::Code::kInternal: return 2;
+  }
+  return 2;
+}
+
+int Run(int argc, char** argv) {
+  CLI::App app{"cxm: the emotion-aware customer experience engine"};
+  app.require_subcommand(1);
+  cxm::cli::GlobalOptions global;
+  if (const char* env_db = std::getenv("CXM_DB"); env_db != nullptr && *env_db != '\0') {
+    global.db_path = env_db;
+  }
+  app.add_option("--db", global.db_path, "database file (default ./cxm.duckdb; env CXM_DB)");
+
+  const std::vector<cxm::cli::Command> commands = {
+      cxm::cli::AddInitCommand(app), cxm::cli::AddIngestCommand(app),
+      cxm::cli::AddQueryCommand(app), cxm::cli::AddStatusCommand(app)};
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : 1;
+  }
+  for (const cxm::cli::Command& command : commands) {
+    if (!command.subcommand->parsed()) continue;
+    const cxm::Status status = command.run(global);
+    if (!status.ok()) {
+      std::cerr << "cxm " << command.subcommand->get_name() << ": " << status.message() << "\n";
+    }
+    return ExitCodeFor(status);
+  }
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (const std::exception& error) {
+    std::cerr << "cxm: internal error: " << error.what() << "\n";
+    return 2;
+  } catch (...) {
+    std::cerr << "cxm: internal error\n";
+    return 2;
+  }
+}

@@ -1,0 +1,28 @@
+// Writes a result as an aligned text table, CSV (RFC 4180) or JSON (an array of objects).
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace cxm::cli {
+
+enum class OutputFormat { kTable, kCsv, kJson };
+
+Result<OutputFormat> ParseOutputFormat(const std::string& name);
+
+struct TextTable {
+  std::vector<std::string> columns;
+  std::vector<bool> is_json_literal;  // numbers and booleans: unquoted in JSON
+  std::vector<std::vector<std::optional<std::string>>> rows;  // nullopt = NULL
+};
+
+void WriteTable(std::ostream& out, const TextTable& table, OutputFormat format);
+
+// JSON string literal with escapes, for any UTF-8 text.
+std::string JsonQuote(const std::string& text);
+
+}  // namespace cxm::cli

@@ -1,0 +1,28 @@
+// Small string helpers shared by every layer.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace cxm {
+
+std::string ToLower(std::string_view text);  // ASCII only
+std::string_view Trim(std::string_view text);
+std::vector<std::string> Split(std::string_view text, char separator);
+std::string Join(const std::vector<std::string>& parts, std::string_view separator);
+
+// "name" with embedded quotes doubled: for identifiers that come from our own catalogue or a
+// mapping file, never for data values (those are bound as parameters).
+std::string QuoteIdentifier(std::string_view identifier);
+
+// 'text' with embedded quotes doubled. Only for values DuckDB cannot take as a parameter
+// (e.g. SET statements); data values are always bound.
+std::string QuoteLiteral(std::string_view text);
+
+// Reads a whole file; NotFound or Io with the path in the message.
+Result<std::string> ReadWholeFile(const std::string& path);
+
+}  // namespace cxm

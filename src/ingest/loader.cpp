@@ -1,0 +1,639 @@
+#include "ingest/loader.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "common/strings.h"
+#include "ingest/pii_redactor.h"
+#include "store/schema.h"
+
+namespace cxm::ingest {
+namespace {
+
+using store::ColumnSpec;
+using store::ColumnType;
+using store::TableSpec;
+
+constexpr char kSourceTable[] = "__cxm_src";
+constexpr char kCandidates[] = "__cxm_cand";
+constexpr char kBadRows[] = "__cxm_bad";
+constexpr char kSkipRows[] = "__cxm_skip";
+
+// Formats accepted besides ISO 8601 (which TIMESTAMPTZ parses, with or without offset). Slashed
+// dates are day-first, as in the Nordics, Romania and the UK.
+constexpr char kTimestampFormats[] =
+    "['%d.%m.%Y %H:%M:%S', '%d.%m.%Y %H:%M', '%d.%m.%Y', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', "
+    "'%d/%m/%Y', '%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M', '%Y/%m/%d', '%d-%m-%Y %H:%M:%S', "
+    "'%d-%m-%Y %H:%M', '%d-%m-%Y', '%Y%m%d', '%Y%m%dT%H%M%S']";
+
+// SQL helpers available to mapping expressions and used by validation. Each returns NULL for a
+// value it cannot read, which validation turns into a reject.
+std::string HelperMacrosSql() {
+  return fmt::format(R"sql(
+CREATE OR REPLACE TEMP MACRO cxm_ts(x) AS (CASE WHEN x IS NULL THEN NULL ELSE coalesce(
+  timezone('UTC', TRY_CAST(x AS TIMESTAMPTZ)),
+  timezone('UTC', timezone(current_setting('TimeZone'), try_strptime(CAST(x AS VARCHAR), {0}))),
+  CASE WHEN regexp_full_match(CAST(x AS VARCHAR), '[0-9]{{9,10}}')
+       THEN timezone('UTC', to_timestamp(TRY_CAST(x AS BIGINT))) END) END);
+CREATE OR REPLACE TEMP MACRO cxm_double_any(x) AS
+  coalesce(TRY_CAST(x AS DOUBLE), TRY_CAST(replace(CAST(x AS VARCHAR), ',', '.') AS DOUBLE));
+CREATE OR REPLACE TEMP MACRO cxm_double(x) AS
+  (CASE WHEN isfinite(cxm_double_any(x)) THEN cxm_double_any(x) END);
+CREATE OR REPLACE TEMP MACRO cxm_int(x) AS coalesce(TRY_CAST(x AS BIGINT),
+  CASE WHEN cxm_double(x) = trunc(cxm_double(x)) AND abs(cxm_double(x)) < 9e15
+       THEN CAST(cxm_double(x) AS BIGINT) END);
+CREATE OR REPLACE TEMP MACRO cxm_bool(x) AS (CASE
+  WHEN lower(trim(CAST(x AS VARCHAR))) IN ('true', 't', '1', 'yes', 'y', 'ja', 'j', 'da') THEN true
+  WHEN lower(trim(CAST(x AS VARCHAR))) IN ('false', 'f', '0', 'no', 'n', 'nej', 'nei', 'nu') THEN false
+  END);
+)sql",
+                     kTimestampFormats);
+}
+
+std::string TypedSql(const ColumnSpec& column, const std::string& raw, bool redact_pii) {
+  switch (column.type) {
+    case ColumnType::kTimestamp: return "cxm_ts(" + raw + ")";
+    case ColumnType::kInteger: return "cxm_int(" + raw + ")";
+    case ColumnType::kDouble: return "cxm_double(" + raw + ")";
+    case ColumnType::kBoolean: return "cxm_bool(" + raw + ")";
+    case ColumnType::kText:
+      if (!column.allowed.empty()) return "lower(trim(CAST(" + raw + " AS VARCHAR)))";
+      if (column.is_free_text && redact_pii) return "cxm_redact(CAST(" + raw + " AS VARCHAR))";
+      return "CAST(" + raw + " AS VARCHAR)";
+  }
+  return raw;
+}
+
+std::string TypeReason(ColumnType type) {
+  switch (type) {
+    case ColumnType::kTimestamp:
+      return "is not a timestamp (ISO 8601 such as 2024-03-05T14:22:00+01:00, DD.MM.YYYY, "
+             "DD/MM/YYYY or YYYY/MM/DD with optional HH:MM[:SS], or Unix seconds)";
+    case ColumnType::kInteger: return "is not a whole number";
+    case ColumnType::kDouble: return "is not a number";
+    case ColumnType::kBoolean: return "is not true/false (also yes/no, 1/0)";
+    case ColumnType::kText: return "is not text";
+  }
+  return "has the wrong type";
+}
+
+std::string FormatBound(double value) { return fmt::format("{}", value); }
+
+// One validation rule: rows where `condition` holds are rejected for `column` with `reason`.
+struct Check {
+  std::string column;
+  std::string condition;  // SQL over the candidate relation
+  std::string value;      // SQL giving the offending value as text
+  std::string reason;
+};
+
+struct Validation {
+  std::vector<Check> checks;
+  std::string any_failed;  // OR of all conditions, NULL-safe
+};
+
+Result<Validation> BuildValidation(store::Connection& connection, const TableSpec& table,
+                                   bool redact_pii) {
+  Validation validation;
+  for (const ColumnSpec& column : table.columns) {
+    const std::string raw = QuoteIdentifier(column.name);
+    const std::string typed = TypedSql(column, raw, /*redact_pii=*/false);
+    const std::string as_text = "CAST(" + raw + " AS VARCHAR)";
+    if (column.is_required) {
+      validation.checks.push_back({column.name, raw + " IS NULL OR trim(" + as_text + ") = ''",
+                                   "NULL", "is required but empty"});
+    }
+    if (column.type != ColumnType::kText) {
+      validation.checks.push_back({column.name, raw + " IS NOT NULL AND " + typed + " IS NULL",
+                                   as_text, TypeReason(column.type)});
+    }
+    if (column.min_value || column.max_value) {
+      std::vector<std::string> bounds;
+      std::string range;
+      if (column.min_value) bounds.push_back(typed + " < " + FormatBound(*column.min_value));
+      if (column.max_value) bounds.push_back(typed + " > " + FormatBound(*column.max_value));
+      range = column.max_value ? fmt::format("is outside {}..{}", FormatBound(column.min_value.value_or(0)),
+                                             FormatBound(*column.max_value))
+                               : fmt::format("is below {}", FormatBound(*column.min_value));
+      validation.checks.push_back({column.name, Join(bounds, " OR "), as_text, range});
+    }
+    if (!column.allowed.empty()) {
+      std::vector<std::string> quoted;
+      for (const std::string& allowed : column.allowed) quoted.push_back(QuoteLiteral(allowed));
+      validation.checks.push_back({column.name,
+                                   typed + " NOT IN (" + Join(quoted, ", ") + ")", as_text,
+                                   "is not one of " + Join(column.allowed, ", ")});
+    }
+    if (!column.parent_table.empty()) {
+      // Referential check only where the parent has been loaded at all.
+      const TableSpec* parent = store::FindCanonicalTable(column.parent_table);
+      CXM_CHECK(parent != nullptr && parent->key.size() == 1) << column.parent_table;
+      CXM_ASSIGN_OR_RETURN(store::QueryResult has_rows,
+                           connection.Query("SELECT count(*)::BIGINT FROM (SELECT 1 FROM " +
+                                            QuoteIdentifier(parent->name) + " LIMIT 1)"));
+      if (has_rows.ScalarInt64().value_or(0) > 0) {
+        validation.checks.push_back(
+            {column.name,
+             typed + " IS NOT NULL AND " + typed + " NOT IN (SELECT " +
+                 QuoteIdentifier(parent->key[0]) + " FROM " + QuoteIdentifier(parent->name) + ")",
+             as_text, "is not in " + parent->name});
+      }
+    }
+  }
+  (void)redact_pii;
+  std::vector<std::string> conditions;
+  for (const Check& check : validation.checks) {
+    conditions.push_back("coalesce(" + check.condition + ", false)");
+  }
+  validation.any_failed = conditions.empty() ? "false" : Join(conditions, " OR ");
+  return validation;
+}
+
+std::string CurrentUtcTimestamp() {
+  const auto now = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+  return fmt::format("{:%Y-%m-%d %H:%M:%S}", now);
+}
+
+// A reject before its line is resolved: `row` is the staged row position.
+struct PendingReject {
+  std::int64_t row = 0;
+  std::string column;
+  std::string value;
+  std::string reason;
+  std::int64_t kept_row = -1;  // duplicates: the row that was kept
+};
+
+Status FetchRejects(store::Connection& connection, const std::string& sql, const Check* check,
+                    std::vector<PendingReject>* out) {
+  CXM_ASSIGN_OR_RETURN(store::QueryResult result, connection.Query(sql));
+  while (std::optional<store::DataChunk> chunk = result.NextChunk()) {
+    store::ColumnView rows = chunk->Column(0);
+    store::ColumnView values = chunk->Column(1);
+    for (std::uint64_t row_idx = 0; row_idx < chunk->RowCount(); ++row_idx) {
+      PendingReject reject{.row = rows.Int64(row_idx),
+                           .value = values.IsNull(row_idx) ? "" : std::string(values.Text(row_idx))};
+      if (check != nullptr) {
+        reject.column = check->column;
+        reject.reason = check->reason;
+      } else {
+        reject.kept_row = chunk->Column(2).Int64(row_idx);
+      }
+      out->push_back(std::move(reject));
+    }
+  }
+  return Status::Ok();
+}
+
+Status RegisterHelpers(store::Connection& connection) {
+  CXM_ASSIGN_OR_RETURN(store::QueryResult registered,
+                       connection.Query("SELECT count(*)::BIGINT FROM duckdb_functions() "
+                                        "WHERE function_name = 'cxm_redact'"));
+  if (registered.ScalarInt64().value_or(0) == 0) {
+    // One redactor for the database's lifetime; DuckDB calls it from its worker threads.
+    auto redactor = std::make_shared<const PiiRedactor>();
+    CXM_TRY(connection.RegisterTextFunction(
+        "cxm_redact", [redactor](std::string_view text) { return redactor->Redact(text); }));
+  }
+  return connection.Execute(HelperMacrosSql());
+}
+
+bool GlobMatches(std::string_view pattern, std::string_view name) {
+  // '*' any run, '?' one character; enough for export file names.
+  std::size_t p = 0, n = 0, star = std::string_view::npos, resume = 0;
+  while (n < name.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
+      ++p;
+      ++n;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = n;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      n = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+}  // namespace
+
+Result<const TableSpec*> MatchTable(const std::vector<std::string>& header,
+                                    const std::string& requested, const std::string& path) {
+  std::vector<std::string> names;
+  for (const std::string& column : header) names.push_back(ToLower(Trim(column)));
+  const auto check_fits = [&](const TableSpec& table) -> Status {
+    for (const std::string& name : names) {
+      if (table.FindColumn(name) == nullptr && name != "source") {
+        return Status::InvalidArgument(fmt::format(
+            "{}:1: column '{}' is not a column of {} (its columns: {}); map or drop it with "
+            "--map mapping.toml",
+            path, name, table.name, [&] {
+              std::vector<std::string> known;
+              for (const ColumnSpec& column : table.columns) known.push_back(column.name);
+              return Join(known, ", ");
+            }()));
+      }
+    }
+    for (const ColumnSpec& column : table.columns) {
+      if (column.is_required && std::find(names.begin(), names.end(), column.name) == names.end()) {
+        return Status::InvalidArgument(fmt::format(
+            "{}:1: required column '{}' of {} is missing from the header", path, column.name,
+            table.name));
+      }
+    }
+    return Status::Ok();
+  };
+  if (!requested.empty()) {
+    const TableSpec* table = store::FindCanonicalTable(requested);
+    if (table == nullptr) {
+      return Status::InvalidArgument(fmt::format("--table {}: not a canonical table", requested));
+    }
+    CXM_TRY(check_fits(*table));
+    return table;
+  }
+  std::vector<const TableSpec*> fits;
+  for (const TableSpec& table : store::CanonicalTables()) {
+    if (check_fits(table).ok()) fits.push_back(&table);
+  }
+  if (fits.size() == 1) return fits[0];
+  if (fits.empty()) {
+    return Status::InvalidArgument(fmt::format(
+        "{}:1: the header ({}) matches no canonical table; name one with --table or map the "
+        "columns with --map mapping.toml",
+        path, Join(names, ", ")));
+  }
+  std::vector<std::string> candidates;
+  for (const TableSpec* table : fits) candidates.push_back(table->name);
+  return Status::InvalidArgument(fmt::format("{}:1: the header fits several tables ({}); choose "
+                                             "one with --table",
+                                             path, Join(candidates, ", ")));
+}
+
+Result<Loader> Loader::Create(store::Store* store, LoadOptions options) {
+  CXM_TRY(RegisterHelpers(store->connection()));
+  return Loader(store, std::move(options));
+}
+
+Result<std::vector<TableLoad>> Loader::LoadFile(const std::string& path) {
+  CXM_ASSIGN_OR_RETURN(FileFormat format, DetectFormat(path, ""));
+  DerivationPlan plan{.is_identity = true};
+  std::vector<DerivationPlan> plans = {plan};
+  return LoadStaged(path, format, "", std::move(plans));
+}
+
+Result<std::vector<TableLoad>> Loader::LoadWithMapping(const Mapping& mapping,
+                                                       const std::vector<std::string>& files) {
+  // Which files belong to which source.
+  std::vector<std::pair<std::string, const SourceSpec*>> work;
+  if (files.empty()) {
+    for (const SourceSpec& source : mapping.sources) {
+      const std::filesystem::path pattern = std::filesystem::path(mapping.folder) / source.pattern;
+      const std::filesystem::path folder = pattern.parent_path();
+      const std::string name_pattern = pattern.filename().string();
+      std::vector<std::string> matches;
+      std::error_code error;
+      for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+        if (entry.is_regular_file() && GlobMatches(name_pattern, entry.path().filename().string())) {
+          matches.push_back(entry.path().string());
+        }
+      }
+      if (matches.empty()) {
+        return Status::NotFound(fmt::format("{}: source '{}': no file matches {}",
+                                            mapping.Where(source.position), source.name,
+                                            pattern.string()));
+      }
+      std::sort(matches.begin(), matches.end());
+      for (std::string& match : matches) work.emplace_back(std::move(match), &source);
+    }
+  } else {
+    for (const std::string& file : files) {
+      const std::string name = std::filesystem::path(file).filename().string();
+      const SourceSpec* matched = nullptr;
+      for (const SourceSpec& source : mapping.sources) {
+        if (GlobMatches(std::filesystem::path(source.pattern).filename().string(), name)) {
+          matched = &source;
+          break;
+        }
+      }
+      if (matched == nullptr) {
+        std::vector<std::string> patterns;
+        for (const SourceSpec& source : mapping.sources) {
+          patterns.push_back(source.name + " = " + source.pattern);
+        }
+        return Status::InvalidArgument(fmt::format("{}: matches no source of {} ({})", file,
+                                                   mapping.path, Join(patterns, "; ")));
+      }
+      work.emplace_back(file, matched);
+    }
+  }
+
+  std::vector<TableLoad> loads;
+  for (const auto& [file, source] : work) {
+    std::vector<DerivationPlan> plans;
+    for (const Derivation& derivation : mapping.tables) {
+      if (derivation.source != source->name) continue;
+      DerivationPlan plan{.target = store::FindCanonicalTable(derivation.target),
+                          .filter = derivation.filter,
+                          .is_distinct = derivation.is_distinct,
+                          .mapping = &mapping,
+                          .derivation = &derivation};
+      for (const ColumnMapping& mapped : derivation.columns) {
+        CanonicalColumn column{.name = mapped.column, .position = mapped.position};
+        if (mapped.is_constant) {
+          plan.constants.push_back(mapped.expression);
+          column.expression = fmt::format("${}", plan.constants.size());
+        } else {
+          column.expression = mapped.expression;
+        }
+        plan.columns.push_back(std::move(column));
+      }
+      plans.push_back(std::move(plan));
+    }
+    std::stable_sort(plans.begin(), plans.end(), [](const DerivationPlan& a, const DerivationPlan& b) {
+      return a.target->load_order < b.target->load_order;
+    });
+    CXM_ASSIGN_OR_RETURN(FileFormat format, DetectFormat(file, source->format));
+    CXM_ASSIGN_OR_RETURN(std::vector<TableLoad> file_loads,
+                         LoadStaged(file, format, source->timezone, std::move(plans)));
+    loads.insert(loads.end(), file_loads.begin(), file_loads.end());
+  }
+  return loads;
+}
+
+Result<std::vector<TableLoad>> Loader::LoadStaged(const std::string& path, FileFormat format,
+                                                  const std::string& timezone,
+                                                  std::vector<DerivationPlan> plans) {
+  store::Connection& connection = store_->connection();
+  CXM_ASSIGN_OR_RETURN(store::Transaction transaction, store::Transaction::Begin(connection));
+  CXM_ASSIGN_OR_RETURN(StagedFile staged, StageFile(connection, path, format, kSourceTable));
+
+  if (plans.size() == 1 && plans[0].is_identity) {
+    CXM_ASSIGN_OR_RETURN(plans[0].target, MatchTable(staged.columns, options_.table, path));
+  }
+  // Timestamps without an offset are read in the source's zone (SET takes no parameters; the
+  // zone name is checked against DuckDB's list first, so only a known name reaches the SQL).
+  if (!timezone.empty()) {
+    CXM_ASSIGN_OR_RETURN(store::Statement known,
+                         connection.Prepare("SELECT count(*)::BIGINT FROM pg_timezone_names() "
+                                            "WHERE name = $1"));
+    CXM_TRY(known.Bind(1, timezone));
+    CXM_ASSIGN_OR_RETURN(store::QueryResult is_known, known.Execute());
+    if (is_known.ScalarInt64().value_or(0) == 0) {
+      return Status::InvalidArgument(fmt::format("{}: unknown timezone '{}' (use an IANA name such "
+                                                 "as Europe/Stockholm)",
+                                                 path, timezone));
+    }
+    CXM_TRY(connection.Execute("SET TimeZone = " + QuoteLiteral(timezone)));
+  }
+  struct ResetZone {
+    store::Connection* connection;
+    bool is_set;
+    ~ResetZone() {
+      if (is_set) (void)connection->Execute("SET TimeZone = 'UTC'");
+    }
+  } reset_zone{&connection, !timezone.empty()};
+
+  std::vector<TableLoad> loads;
+  for (const DerivationPlan& plan : plans) {
+    CXM_ASSIGN_OR_RETURN(TableLoad load, LoadDerivation(staged, plan));
+    loads.push_back(std::move(load));
+  }
+
+  // Lines the parser could not read count against the file's first table.
+  if (!staged.parse_rejects.empty() && !loads.empty()) {
+    CXM_ASSIGN_OR_RETURN(store::Appender rejects, connection.CreateAppender("rejects"));
+    const std::string loaded_at = CurrentUtcTimestamp();
+    for (const RowReject& reject : staged.parse_rejects) {
+      CXM_TRY(rejects.Append(std::string_view(path)));
+      CXM_TRY(rejects.Append(reject.line));
+      CXM_TRY(rejects.Append(std::string_view(loads[0].table)));
+      if (reject.column.empty()) {
+        CXM_TRY(rejects.AppendNull());
+      } else {
+        CXM_TRY(rejects.Append(std::string_view(reject.column)));
+      }
+      CXM_TRY(rejects.Append(std::string_view(reject.value)));
+      CXM_TRY(rejects.Append(std::string_view(reject.reason)));
+      CXM_TRY(rejects.Append(std::string_view(loaded_at)));
+      CXM_TRY(rejects.EndRow());
+    }
+    CXM_TRY(rejects.Close());
+    loads[0].rejected += static_cast<std::int64_t>(staged.parse_rejects.size());
+  }
+
+  for (const TableLoad& load : loads) {
+    CXM_ASSIGN_OR_RETURN(store::Statement log,
+                         connection.Prepare("INSERT OR REPLACE INTO ingest_log VALUES "
+                                            "($1, $2, $3, $4, now()::TIMESTAMP)"));
+    CXM_TRY(log.Bind(1, load.source));
+    CXM_TRY(log.Bind(2, load.table));
+    CXM_TRY(log.Bind(3, load.loaded));
+    CXM_TRY(log.Bind(4, load.rejected));
+    CXM_TRY(log.Execute().error());
+  }
+  CXM_TRY(connection.Execute(fmt::format("DROP TABLE IF EXISTS {}; DROP VIEW IF EXISTS {}; "
+                                         "DROP TABLE IF EXISTS {}; DROP TABLE IF EXISTS {};",
+                                         kSourceTable, kCandidates, kBadRows, kSkipRows)));
+  CXM_TRY(transaction.Commit());
+  return loads;
+}
+
+Status Loader::BuildCandidates(const StagedFile& staged, const DerivationPlan& plan) {
+  store::Connection& connection = store_->connection();
+  CXM_TRY(connection.Execute(fmt::format("DROP VIEW IF EXISTS {0}; DROP TABLE IF EXISTS {0};",
+                                         kCandidates)));
+  const TableSpec& target = *plan.target;
+  std::vector<std::string> selects = {staged.row_expression + " AS __row"};
+  if (plan.is_identity) {
+    // The header's own columns, matched case-insensitively; the rest of the table is NULL.
+    for (const ColumnSpec& column : target.columns) {
+      std::string source_column;
+      for (const std::string& header : staged.columns) {
+        if (ToLower(Trim(header)) == column.name) source_column = header;
+      }
+      selects.push_back((source_column.empty() ? "NULL" : QuoteIdentifier(source_column)) +
+                        " AS " + QuoteIdentifier(column.name));
+    }
+    // A view: the staged rows are read once, by the checks and the insert.
+    return connection.Execute(fmt::format("CREATE TEMP VIEW {} AS SELECT {} FROM {}", kCandidates,
+                                          Join(selects, ", "), kSourceTable));
+  }
+
+  for (const ColumnSpec& column : target.columns) {
+    std::string expression = "NULL";
+    for (const CanonicalColumn& mapped : plan.columns) {
+      if (mapped.name == column.name) expression = "(" + mapped.expression + ")";
+    }
+    selects.push_back(expression + " AS " + QuoteIdentifier(column.name));
+  }
+  std::string sql = fmt::format("SELECT {} FROM {}", Join(selects, ", "), kSourceTable);
+  if (!plan.filter.empty()) sql += " WHERE (" + plan.filter + ")";
+  if (plan.is_distinct) {
+    std::vector<std::string> columns;
+    for (const ColumnSpec& column : target.columns) columns.push_back(QuoteIdentifier(column.name));
+    sql = fmt::format("SELECT min(__row) AS __row, {0} FROM ({1}) GROUP BY {0}", Join(columns, ", "), sql);
+  }
+  const auto bind_and_run = [&](const std::string& statement_sql) -> Status {
+    CXM_ASSIGN_OR_RETURN(store::Statement statement, connection.Prepare(statement_sql));
+    for (std::size_t constant_idx = 0; constant_idx < plan.constants.size(); ++constant_idx) {
+      CXM_TRY(statement.Bind(constant_idx + 1, std::string_view(plan.constants[constant_idx])));
+    }
+    return statement.Execute().error();
+  };
+  Status created = bind_and_run(fmt::format("CREATE TEMP TABLE {} AS {}", kCandidates, sql));
+  if (created.ok()) return created;
+
+  // Name the mapping entry at fault: try each expression, then the filter, on its own.
+  for (const CanonicalColumn& mapped : plan.columns) {
+    Result<store::Statement> alone =
+        connection.Prepare(fmt::format("SELECT ({}) FROM {} LIMIT 0", mapped.expression, kSourceTable));
+    if (!alone.has_value() && mapped.expression.front() != '$') {
+      return Status::InvalidArgument(fmt::format("{}: column '{}': {} (source columns: {})",
+                                                 plan.mapping->Where(mapped.position), mapped.name,
+                                                 alone.error().message(), Join(staged.columns, ", ")));
+    }
+  }
+  if (!plan.filter.empty()) {
+    Result<store::Statement> alone = connection.Prepare(
+        fmt::format("SELECT 1 FROM {} WHERE ({}) LIMIT 0", kSourceTable, plan.filter));
+    if (!alone.has_value()) {
+      return Status::InvalidArgument(fmt::format("{}: filter: {}",
+                                                 plan.mapping->Where(plan.derivation->filter_position),
+                                                 alone.error().message()));
+    }
+  }
+  return created.Prefixed(fmt::format("{}: [[tables]] -> {}",
+                                      plan.mapping->Where(plan.derivation->position), target.name));
+}
+
+Result<TableLoad> Loader::LoadDerivation(const StagedFile& staged, const DerivationPlan& plan) {
+  store::Connection& connection = store_->connection();
+  const TableSpec& target = *plan.target;
+  TableLoad load{.source = staged.path, .table = target.name};
+  CXM_TRY(BuildCandidates(staged, plan));
+  CXM_ASSIGN_OR_RETURN(Validation validation,
+                       BuildValidation(connection, target, options_.redact_pii));
+
+  // 1. Rows failing any check, kept whole (few) so each check can name its column.
+  CXM_TRY(connection.Execute(fmt::format("CREATE OR REPLACE TEMP TABLE {} AS SELECT * FROM {} WHERE {}",
+                                         kBadRows, kCandidates, validation.any_failed)));
+  std::vector<PendingReject> pending;
+  for (const Check& check : validation.checks) {
+    CXM_TRY(FetchRejects(connection,
+                         fmt::format("SELECT __row::BIGINT, {} FROM {} WHERE coalesce({}, false) "
+                                     "ORDER BY __row",
+                                     check.value, kBadRows, check.condition),
+                         &check, &pending));
+  }
+
+  // 2. Keys repeated within the file: the last row wins, earlier ones are rejects.
+  std::vector<std::string> typed_key;
+  std::vector<std::string> key_text;
+  for (const std::string& key : target.key) {
+    const std::string typed = TypedSql(*target.FindColumn(key), QuoteIdentifier(key), false);
+    typed_key.push_back(typed);
+    key_text.push_back("CAST(" + typed + " AS VARCHAR)");
+  }
+  const std::string good = fmt::format("(SELECT * FROM {} WHERE __row NOT IN (SELECT __row FROM {}))",
+                                       kCandidates, kBadRows);
+  CXM_ASSIGN_OR_RETURN(
+      store::QueryResult repeated,
+      connection.Query(fmt::format("SELECT count(*)::BIGINT FROM (SELECT 1 FROM {} GROUP BY {} "
+                                   "HAVING count(*) > 1)",
+                                   good, Join(typed_key, ", "))));
+  const bool has_repeats = repeated.ScalarInt64().value_or(0) > 0;
+  if (has_repeats) {
+    CXM_TRY(FetchRejects(
+        connection,
+        fmt::format("SELECT __row::BIGINT, key, kept::BIGINT FROM (SELECT __row, concat_ws(' / ', {0}) "
+                    "AS key, max(__row) OVER (PARTITION BY {1}) AS kept FROM {2}) WHERE __row <> kept "
+                    "ORDER BY __row",
+                    Join(key_text, ", "), Join(typed_key, ", "), good),
+        nullptr, &pending));
+  }
+  CXM_TRY(connection.Execute(fmt::format("CREATE OR REPLACE TEMP TABLE {} (__row BIGINT)", kSkipRows)));
+  if (!pending.empty()) {
+    CXM_TRY(connection.Execute(fmt::format("INSERT INTO {} SELECT __row FROM {}", kSkipRows, kBadRows)));
+    if (has_repeats) {
+      CXM_ASSIGN_OR_RETURN(store::Appender skip, connection.CreateAppender(kSkipRows));
+      for (const PendingReject& reject : pending) {
+        if (reject.kept_row < 0) continue;
+        CXM_TRY(skip.Append(reject.row));
+        CXM_TRY(skip.EndRow());
+      }
+      CXM_TRY(skip.Close());
+    }
+  }
+
+  // 3. Upsert the good rows. An empty table needs no conflict handling, which is much faster.
+  std::vector<std::string> columns;
+  std::vector<std::string> values;
+  for (const ColumnSpec& column : target.columns) {
+    columns.push_back(QuoteIdentifier(column.name));
+    values.push_back(TypedSql(column, QuoteIdentifier(column.name), options_.redact_pii));
+  }
+  CXM_ASSIGN_OR_RETURN(store::QueryResult existing,
+                       connection.Query("SELECT count(*)::BIGINT FROM (SELECT 1 FROM " +
+                                        QuoteIdentifier(target.name) + " LIMIT 1)"));
+  const bool is_empty = existing.ScalarInt64().value_or(0) == 0;
+  std::string insert = fmt::format("INSERT {}INTO {} ({}, source) SELECT {}, $1 FROM {}",
+                                   is_empty ? "" : "OR REPLACE ", QuoteIdentifier(target.name),
+                                   Join(columns, ", "), Join(values, ", "), kCandidates);
+  if (!pending.empty()) insert += fmt::format(" WHERE __row NOT IN (SELECT __row FROM {})", kSkipRows);
+  CXM_ASSIGN_OR_RETURN(store::Statement insert_rows, connection.Prepare(insert));
+  CXM_TRY(insert_rows.Bind(1, std::string_view(staged.path)));
+  CXM_ASSIGN_OR_RETURN(store::QueryResult inserted, insert_rows.Execute());
+  load.loaded = static_cast<std::int64_t>(inserted.RowsChanged());
+
+  // 4. Rejects, with lines resolved, replacing those of an earlier load of the same file.
+  CXM_ASSIGN_OR_RETURN(store::Statement forget,
+                       connection.Prepare("DELETE FROM rejects WHERE source = $1 AND target_table = $2"));
+  CXM_TRY(forget.Bind(1, std::string_view(staged.path)));
+  CXM_TRY(forget.Bind(2, std::string_view(target.name)));
+  CXM_TRY(forget.Execute().error());
+  if (!pending.empty()) {
+    std::vector<std::int64_t> rows;
+    for (const PendingReject& reject : pending) {
+      rows.push_back(reject.row);
+      if (reject.kept_row >= 0) rows.push_back(reject.kept_row);
+    }
+    CXM_ASSIGN_OR_RETURN(std::vector<std::int64_t> lines, staged.LinesOf(connection, rows));
+    CXM_ASSIGN_OR_RETURN(store::Appender rejects, connection.CreateAppender("rejects"));
+    const std::string loaded_at = CurrentUtcTimestamp();
+    std::size_t line_idx = 0;
+    std::map<std::int64_t, bool> rejected_rows;
+    for (const PendingReject& reject : pending) {
+      const std::int64_t line = lines[line_idx++];
+      std::string reason = reject.reason;
+      std::string column = reject.column;
+      if (reject.kept_row >= 0) {
+        const std::int64_t kept_line = lines[line_idx++];
+        reason = fmt::format("repeats the key of line {}, which was kept (the last row wins)", kept_line);
+        column = Join(target.key, ", ");
+      }
+      rejected_rows[reject.row] = true;
+      CXM_TRY(rejects.Append(std::string_view(staged.path)));
+      CXM_TRY(rejects.Append(line));
+      CXM_TRY(rejects.Append(std::string_view(target.name)));
+      CXM_TRY(rejects.Append(std::string_view(column)));
+      CXM_TRY(rejects.Append(std::string_view(reject.value)));
+      CXM_TRY(rejects.Append(std::string_view(reason)));
+      CXM_TRY(rejects.Append(std::string_view(loaded_at)));
+      CXM_TRY(rejects.EndRow());
+    }
+    CXM_TRY(rejects.Close());
+    load.rejected = static_cast<std::int64_t>(rejected_rows.size());
+  }
+  return load;
+}
+
+}  // namespace cxm::ingest

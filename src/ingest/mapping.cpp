@@ -1,0 +1,188 @@
+#include "ingest/mapping.h"
+
+#include <filesystem>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "common/strings.h"
+#include "store/schema.h"
+
+namespace cxm::ingest {
+namespace {
+
+MappingPosition PositionOf(const toml::node& node) {
+  return {static_cast<int>(node.source().begin.line), static_cast<int>(node.source().begin.column)};
+}
+
+// toml++ throws on syntax errors; this adapter is the only place that catches them.
+Result<toml::table> ParseToml(const std::string& text, const std::string& path) {
+  try {
+    return toml::parse(text, path);
+  } catch (const toml::parse_error& error) {
+    return Status::InvalidArgument(fmt::format("{}:{}:{}: {}", path, error.source().begin.line,
+                                               error.source().begin.column, error.description()));
+  }
+}
+
+}  // namespace
+
+std::string Mapping::Where(const MappingPosition& position) const {
+  return fmt::format("{}:{}:{}", path, position.line, position.column);
+}
+
+const SourceSpec* Mapping::FindSource(const std::string& name) const {
+  for (const SourceSpec& source : sources) {
+    if (source.name == name) return &source;
+  }
+  return nullptr;
+}
+
+Result<Mapping> Mapping::Load(const std::string& path) {
+  CXM_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path));
+  return Parse(text, path);
+}
+
+Result<Mapping> Mapping::Parse(const std::string& text, const std::string& path) {
+  CXM_ASSIGN_OR_RETURN(toml::table root, ParseToml(text, path));
+  Mapping mapping;
+  mapping.path = path;
+  mapping.folder = std::filesystem::path(path).parent_path().string();
+  if (mapping.folder.empty()) mapping.folder = ".";
+
+  const auto fail = [&mapping](const toml::node& node, const std::string& message) {
+    return Status::InvalidArgument(mapping.Where(PositionOf(node)) + ": " + message);
+  };
+  const auto string_field = [&](const toml::table& table, std::string_view key,
+                                std::string* out) -> Status {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return Status::Ok();
+    if (!node->is_string()) return fail(*node, fmt::format("'{}' must be a string", key));
+    *out = node->as_string()->get();
+    return Status::Ok();
+  };
+
+  for (auto&& [key, node] : root) {
+    if (key != "sources" && key != "tables") {
+      return fail(node, fmt::format("unknown section '{}' (expected [sources.NAME] or [[tables]])",
+                                    key.str()));
+    }
+  }
+
+  if (const toml::node* sources = root.get("sources")) {
+    if (!sources->is_table()) return fail(*sources, "'sources' must be a table of named sources");
+    for (auto&& [name, node] : *sources->as_table()) {
+      if (!node.is_table()) {
+        return fail(node, fmt::format("source '{}' must be a table with a 'path'", name.str()));
+      }
+      const toml::table& table = *node.as_table();
+      SourceSpec source{.name = std::string(name.str()), .position = PositionOf(node)};
+      CXM_TRY(string_field(table, "path", &source.pattern));
+      CXM_TRY(string_field(table, "format", &source.format));
+      CXM_TRY(string_field(table, "timezone", &source.timezone));
+      for (auto&& [field, value] : table) {
+        if (field != "path" && field != "format" && field != "timezone") {
+          return fail(value, fmt::format("unknown key '{}' in source '{}' (path, format, timezone)",
+                                         field.str(), source.name));
+        }
+      }
+      if (source.pattern.empty()) {
+        return fail(node, fmt::format("source '{}' needs a 'path'", source.name));
+      }
+      if (!source.format.empty() && source.format != "csv" && source.format != "tsv" &&
+          source.format != "jsonl" && source.format != "parquet") {
+        return fail(*table.get("format"),
+                    "format must be one of csv, tsv, jsonl, parquet (or left out to detect)");
+      }
+      mapping.sources.push_back(std::move(source));
+    }
+  }
+
+  const toml::node* tables = root.get("tables");
+  if (tables == nullptr || !tables->is_array_of_tables()) {
+    return Status::InvalidArgument(path + ": no [[tables]] entries: a mapping needs at least one");
+  }
+  for (const toml::node& node : *tables->as_array()) {
+    const toml::table& table = *node.as_table();
+    Derivation derivation{.position = PositionOf(node)};
+    CXM_TRY(string_field(table, "source", &derivation.source));
+    CXM_TRY(string_field(table, "target", &derivation.target));
+    CXM_TRY(string_field(table, "filter", &derivation.filter));
+    if (const toml::node* filter = table.get("filter")) derivation.filter_position = PositionOf(*filter);
+    if (const toml::node* distinct = table.get("distinct")) {
+      if (!distinct->is_boolean()) return fail(*distinct, "'distinct' must be true or false");
+      derivation.is_distinct = distinct->as_boolean()->get();
+    }
+    for (auto&& [field, value] : table) {
+      if (field != "source" && field != "target" && field != "filter" && field != "distinct" &&
+          field != "columns" && field != "constants") {
+        return fail(value, fmt::format("unknown key '{}' in [[tables]] (source, target, filter, "
+                                       "distinct, columns, constants)",
+                                       field.str()));
+      }
+    }
+    if (derivation.source.empty()) return fail(node, "[[tables]] entry needs a 'source'");
+    if (mapping.FindSource(derivation.source) == nullptr) {
+      return fail(*table.get("source"),
+                  fmt::format("source '{}' is not declared under [sources]", derivation.source));
+    }
+    const store::TableSpec* target = store::FindCanonicalTable(derivation.target);
+    if (target == nullptr) {
+      const toml::node* target_node = table.get("target");
+      return fail(target_node ? *target_node : node,
+                  fmt::format("target '{}' is not a canonical table", derivation.target));
+    }
+
+    const auto add_columns = [&](std::string_view section, bool is_constant) -> Status {
+      const toml::node* columns = table.get(section);
+      if (columns == nullptr) return Status::Ok();
+      if (!columns->is_table()) return fail(*columns, fmt::format("'{}' must be a table", section));
+      for (auto&& [column, value] : *columns->as_table()) {
+        const std::string column_name(column.str());
+        if (target->FindColumn(column_name) == nullptr) {
+          return fail(value, fmt::format("column '{}' is not a column of {}", column_name,
+                                         derivation.target));
+        }
+        for (const ColumnMapping& existing : derivation.columns) {
+          if (existing.column == column_name) {
+            return fail(value, fmt::format("column '{}' is mapped twice", column_name));
+          }
+        }
+        ColumnMapping mapped{.column = column_name, .is_constant = is_constant,
+                             .position = PositionOf(value)};
+        if (value.is_string()) {
+          mapped.expression = value.as_string()->get();
+        } else if (is_constant && (value.is_integer() || value.is_floating_point() ||
+                                   value.is_boolean())) {
+          if (value.is_integer()) {
+            mapped.expression = std::to_string(value.as_integer()->get());
+          } else if (value.is_floating_point()) {
+            mapped.expression = fmt::format("{}", value.as_floating_point()->get());
+          } else {
+            mapped.expression = value.as_boolean()->get() ? "true" : "false";
+          }
+        } else {
+          return fail(value, fmt::format("column '{}' must be a string {}", column_name,
+                                         is_constant ? "or number" : "(a SQL expression)"));
+        }
+        derivation.columns.push_back(std::move(mapped));
+      }
+      return Status::Ok();
+    };
+    CXM_TRY(add_columns("columns", /*is_constant=*/false));
+    CXM_TRY(add_columns("constants", /*is_constant=*/true));
+
+    for (const std::string& key : target->key) {
+      bool is_mapped = false;
+      for (const ColumnMapping& mapped : derivation.columns) is_mapped |= mapped.column == key;
+      if (!is_mapped) {
+        return fail(node, fmt::format("key column '{}' of {} is not mapped", key, derivation.target));
+      }
+    }
+    mapping.tables.push_back(std::move(derivation));
+  }
+  return mapping;
+}
+
+}  // namespace cxm::ingest

@@ -1,0 +1,77 @@
+// A mapping file (TOML) says how a company's own exports become canonical tables (SPEC §3).
+// See docs/mapping.md for the format. In short:
+//
+//   [sources.orders]              # a named source: a file glob relative to the mapping file
+//   path = "orders*.csv"
+//   timezone = "Europe/Stockholm" # for timestamps written without an offset (default UTC)
+//
+//   [[tables]]                    # one derivation: source rows -> rows of one canonical table
+//   source = "orders"
+//   target = "interactions"
+//   filter = "status <> 'cancelled'"          # optional SQL condition over source columns
+//   distinct = false                          # optional: drop repeated derived rows
+//   [tables.columns]                          # canonical column = SQL expression over the source
+//   interaction_id = "'delivery-' || order_id"
+//   [tables.constants]                        # canonical column = literal value (bound, not pasted)
+//   channel = "web"
+//
+// Source columns are text; cast them in expressions where order or arithmetic matters
+// (cxm_ts(x) parses any timestamp format cxm accepts).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace cxm::ingest {
+
+struct MappingPosition {
+  int line = 0;
+  int column = 0;
+};
+
+struct SourceSpec {
+  std::string name;
+  std::string pattern;   // glob, relative to the mapping file's folder
+  std::string format;    // "" (auto), "csv", "tsv", "jsonl", "parquet"
+  std::string timezone;  // "" = UTC
+  MappingPosition position;
+};
+
+struct ColumnMapping {
+  std::string column;      // canonical column
+  std::string expression;  // SQL over source columns, or the literal for a constant
+  bool is_constant = false;
+  MappingPosition position;
+};
+
+struct Derivation {
+  std::string source;
+  std::string target;
+  std::string filter;
+  bool is_distinct = false;
+  std::vector<ColumnMapping> columns;
+  MappingPosition position;
+  MappingPosition filter_position;
+};
+
+struct Mapping {
+  std::string path;    // the mapping file as given
+  std::string folder;  // its folder, for resolving source patterns
+  std::vector<SourceSpec> sources;
+  std::vector<Derivation> tables;
+
+  // Parses and checks the file: every target is a canonical table, every column belongs to its
+  // target, key columns are mapped, every source is declared. Errors read
+  // "mapping.toml:12:3: ..." with the line and column of the offending entry.
+  static Result<Mapping> Load(const std::string& path);
+  static Result<Mapping> Parse(const std::string& text, const std::string& path);
+
+  const SourceSpec* FindSource(const std::string& name) const;
+
+  // "mapping.toml:12:3" for error messages.
+  std::string Where(const MappingPosition& position) const;
+};
+
+}  // namespace cxm::ingest

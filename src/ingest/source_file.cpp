@@ -1,0 +1,309 @@
+#include "ingest/source_file.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "common/strings.h"
+
+namespace cxm::ingest {
+namespace {
+
+// A quoted field may hold a long comment; lines beyond this are rejected, not fatal.
+constexpr std::int64_t kMaxLineBytes = 8 << 20;
+
+bool EndsWith(const std::string& text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string ReadPrefix(const std::string& path, std::size_t bytes) {
+  std::ifstream file(path, std::ios::binary);
+  std::string prefix(bytes, '\0');
+  file.read(prefix.data(), static_cast<std::streamsize>(bytes));
+  prefix.resize(static_cast<std::size_t>(file.gcount()));
+  return prefix;
+}
+
+Status DropParserRejects(store::Connection& connection) {
+  return connection.Execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans;");
+}
+
+Status CollectParserRejects(store::Connection& connection, std::vector<RowReject>* rejects) {
+  CXM_ASSIGN_OR_RETURN(store::QueryResult result,
+                       connection.Query("SELECT line::BIGINT, coalesce(column_name, ''), "
+                                        "coalesce(csv_line, ''), coalesce(error_message, '') "
+                                        "FROM reject_errors ORDER BY line"));
+  while (std::optional<store::DataChunk> chunk = result.NextChunk()) {
+    for (std::uint64_t row_idx = 0; row_idx < chunk->RowCount(); ++row_idx) {
+      RowReject reject;
+      reject.line = chunk->Column(0).Int64(row_idx);
+      reject.column = std::string(chunk->Column(1).Text(row_idx));
+      reject.value = std::string(chunk->Column(2).Text(row_idx));
+      // DuckDB's messages carry advice for its own users; keep the first sentence.
+      std::string message(chunk->Column(3).Text(row_idx));
+      if (const std::size_t cut = message.find('\n'); cut != std::string::npos) message.resize(cut);
+      reject.reason = message;
+      rejects->push_back(std::move(reject));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> ColumnsOf(store::Connection& connection, const std::string& table) {
+  CXM_ASSIGN_OR_RETURN(store::Statement describe,
+                       connection.Prepare("SELECT column_name FROM duckdb_columns() "
+                                          "WHERE table_name = $1 AND NOT internal "
+                                          "ORDER BY column_index"));
+  CXM_TRY(describe.Bind(1, table));
+  CXM_ASSIGN_OR_RETURN(store::QueryResult result, describe.Execute());
+  std::vector<std::string> columns;
+  while (std::optional<store::DataChunk> chunk = result.NextChunk()) {
+    for (std::uint64_t row_idx = 0; row_idx < chunk->RowCount(); ++row_idx) {
+      columns.emplace_back(chunk->Column(0).Text(row_idx));
+    }
+  }
+  return columns;
+}
+
+Result<std::int64_t> CountRows(store::Connection& connection, const std::string& table) {
+  CXM_ASSIGN_OR_RETURN(store::QueryResult result,
+                       connection.Query("SELECT count(*)::BIGINT FROM " + QuoteIdentifier(table)));
+  return result.ScalarInt64().value_or(0);
+}
+
+Status StageDelimited(store::Connection& connection, StagedFile* staged, char delimiter) {
+  const std::string sql = fmt::format(
+      "CREATE OR REPLACE TEMP TABLE {} AS SELECT * FROM read_csv($1, all_varchar = true, "
+      "header = true, delim = $2, quote = '\"', escape = '\"', store_rejects = true, "
+      "max_line_size = {}, buffer_size = {}, compression = 'auto')",
+      QuoteIdentifier(staged->table), kMaxLineBytes, 4 * kMaxLineBytes);
+  CXM_ASSIGN_OR_RETURN(store::Statement stage, connection.Prepare(sql));
+  CXM_TRY(stage.Bind(1, staged->path));
+  CXM_TRY(stage.Bind(2, std::string_view(&delimiter, 1)));
+  CXM_TRY(stage.Execute().error());
+  staged->row_expression = "rowid";
+  return CollectParserRejects(connection, &staged->parse_rejects);
+}
+
+Status StageJsonLines(store::Connection& connection, StagedFile* staged) {
+  // Each physical line is read as one text value (unit separator as delimiter, no quoting), so
+  // that a line that is not JSON is a reject with its line number, not a failed load.
+  const std::string lines_table = staged->table + "_lines";
+  const std::string read_sql = fmt::format(
+      "CREATE OR REPLACE TEMP TABLE {} AS SELECT line FROM read_csv($1, columns = {{'line': "
+      "'VARCHAR'}}, header = false, delim = $2, quote = '', escape = '', auto_detect = false, "
+      "store_rejects = true, max_line_size = {}, buffer_size = {}, compression = 'auto')",
+      QuoteIdentifier(lines_table), kMaxLineBytes, 4 * kMaxLineBytes);
+  CXM_ASSIGN_OR_RETURN(store::Statement read_lines, connection.Prepare(read_sql));
+  CXM_TRY(read_lines.Bind(1, staged->path));
+  CXM_TRY(read_lines.Bind(2, std::string_view("\x1f")));
+  CXM_TRY(read_lines.Execute().error());
+  CXM_TRY(CollectParserRejects(connection, &staged->parse_rejects));
+
+  const std::string lines = QuoteIdentifier(lines_table);
+  const std::string is_data = "(line IS NOT NULL AND trim(line) <> '')";
+  // CASE, not AND: json_type must never see text that is not JSON.
+  const std::string is_object =
+      "(CASE WHEN json_valid(line) THEN json_type(line) = 'OBJECT' ELSE false END)";
+  CXM_ASSIGN_OR_RETURN(
+      store::QueryResult invalid,
+      connection.Query(fmt::format("SELECT (rowid - (SELECT min(rowid) FROM {0}) + 1)::BIGINT, "
+                                   "line FROM {0} WHERE {1} AND NOT coalesce({2}, false) "
+                                   "ORDER BY rowid",
+                                   lines, is_data, is_object)));
+  while (std::optional<store::DataChunk> chunk = invalid.NextChunk()) {
+    for (std::uint64_t row_idx = 0; row_idx < chunk->RowCount(); ++row_idx) {
+      staged->parse_rejects.push_back({.line = chunk->Column(0).Int64(row_idx),
+                                       .value = std::string(chunk->Column(1).Text(row_idx)),
+                                       .reason = "not a JSON object"});
+    }
+  }
+
+  // Columns: every key seen, in order of first appearance.
+  CXM_ASSIGN_OR_RETURN(
+      store::QueryResult keys,
+      connection.Query(fmt::format("SELECT key FROM (SELECT unnest(json_keys(line)) AS key, rowid "
+                                   "AS row_idx FROM {} WHERE {} AND {}) GROUP BY key "
+                                   "ORDER BY min(row_idx), key",
+                                   lines, is_data, is_object)));
+  std::vector<std::string> columns;
+  while (std::optional<store::DataChunk> chunk = keys.NextChunk()) {
+    for (std::uint64_t row_idx = 0; row_idx < chunk->RowCount(); ++row_idx) {
+      columns.emplace_back(chunk->Column(0).Text(row_idx));
+    }
+  }
+  if (columns.empty()) {
+    return Status::InvalidArgument(staged->path + ": no JSON objects with any keys");
+  }
+  // The paths are bound as one list parameter: key names never become SQL text.
+  std::vector<std::string> selects = {
+      fmt::format("(rowid - (SELECT min(rowid) FROM {}) + 1)::BIGINT AS __line", lines)};
+  for (std::size_t column_idx = 0; column_idx < columns.size(); ++column_idx) {
+    selects.push_back(fmt::format("json_extract_string(line, ${}) AS {}", column_idx + 1,
+                                  QuoteIdentifier(columns[column_idx])));
+  }
+  CXM_ASSIGN_OR_RETURN(
+      store::Statement stage,
+      connection.Prepare(fmt::format("CREATE OR REPLACE TEMP TABLE {} AS SELECT {} FROM {} WHERE {} "
+                                     "AND {} ORDER BY rowid",
+                                     QuoteIdentifier(staged->table), Join(selects, ", "), lines,
+                                     is_data, is_object)));
+  for (std::size_t column_idx = 0; column_idx < columns.size(); ++column_idx) {
+    // JSON path with the key quoted: $."key"; quotes inside keys are escaped for JSON.
+    std::string key_path = "$.\"";
+    for (char c : columns[column_idx]) {
+      if (c == '"' || c == '\\') key_path += '\\';
+      key_path += c;
+    }
+    key_path += '"';
+    CXM_TRY(stage.Bind(column_idx + 1, key_path));
+  }
+  CXM_TRY(stage.Execute().error());
+  CXM_TRY(connection.Execute("DROP TABLE " + lines));
+  staged->row_expression = "__line";
+  return Status::Ok();
+}
+
+Status StageParquet(store::Connection& connection, StagedFile* staged) {
+  CXM_ASSIGN_OR_RETURN(
+      store::Statement stage,
+      connection.Prepare(fmt::format("CREATE OR REPLACE TEMP TABLE {} AS SELECT COLUMNS(*)::VARCHAR "
+                                     "FROM read_parquet($1)",
+                                     QuoteIdentifier(staged->table))));
+  CXM_TRY(stage.Bind(1, staged->path));
+  CXM_TRY(stage.Execute().error());
+  staged->row_expression = "rowid";
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string_view FormatName(FileFormat format) {
+  switch (format) {
+    case FileFormat::kCsv: return "csv";
+    case FileFormat::kTsv: return "tsv";
+    case FileFormat::kJsonLines: return "jsonl";
+    case FileFormat::kParquet: return "parquet";
+  }
+  return "csv";
+}
+
+Result<FileFormat> DetectFormat(const std::string& path, const std::string& declared) {
+  if (declared == "csv") return FileFormat::kCsv;
+  if (declared == "tsv") return FileFormat::kTsv;
+  if (declared == "jsonl") return FileFormat::kJsonLines;
+  if (declared == "parquet") return FileFormat::kParquet;
+  if (!declared.empty()) {
+    return Status::InvalidArgument(fmt::format("{}: unknown format '{}' (csv, tsv, jsonl, parquet)",
+                                               path, declared));
+  }
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    return Status::NotFound(path + ": no such file");
+  }
+  std::string name = ToLower(std::filesystem::path(path).filename().string());
+  if (EndsWith(name, ".gz")) name.resize(name.size() - 3);
+  if (EndsWith(name, ".csv")) return FileFormat::kCsv;
+  if (EndsWith(name, ".tsv") || EndsWith(name, ".tab")) return FileFormat::kTsv;
+  if (EndsWith(name, ".jsonl") || EndsWith(name, ".ndjson") || EndsWith(name, ".json")) {
+    return FileFormat::kJsonLines;
+  }
+  if (EndsWith(name, ".parquet") || EndsWith(name, ".pq")) return FileFormat::kParquet;
+
+  const std::string prefix = ReadPrefix(path, 4096);
+  if (prefix.starts_with("PAR1")) return FileFormat::kParquet;
+  if (prefix.size() >= 2 && static_cast<unsigned char>(prefix[0]) == 0x1f &&
+      static_cast<unsigned char>(prefix[1]) == 0x8b) {
+    return Status::InvalidArgument(path + ": compressed file without a telling extension; name it "
+                                          "*.csv.gz, *.tsv.gz or *.jsonl.gz");
+  }
+  const std::string_view content = Trim(prefix);
+  if (content.starts_with("{")) return FileFormat::kJsonLines;
+  const std::string_view first_line = content.substr(0, content.find('\n'));
+  const auto tabs = std::count(first_line.begin(), first_line.end(), '\t');
+  const auto commas = std::count(first_line.begin(), first_line.end(), ',');
+  return tabs > commas ? FileFormat::kTsv : FileFormat::kCsv;
+}
+
+Result<StagedFile> StageFile(store::Connection& connection, const std::string& path,
+                             FileFormat format, const std::string& table) {
+  StagedFile staged{.path = path, .format = format, .table = table};
+  CXM_TRY(DropParserRejects(connection));
+  Status status;
+  switch (format) {
+    case FileFormat::kCsv: status = StageDelimited(connection, &staged, ','); break;
+    case FileFormat::kTsv: status = StageDelimited(connection, &staged, '\t'); break;
+    case FileFormat::kJsonLines: status = StageJsonLines(connection, &staged); break;
+    case FileFormat::kParquet: status = StageParquet(connection, &staged); break;
+  }
+  if (!status.ok()) return status.Prefixed(path);
+  CXM_ASSIGN_OR_RETURN(std::vector<std::string> columns, ColumnsOf(connection, table));
+  for (std::string& column : columns) {
+    if (column != "__line") staged.columns.push_back(std::move(column));
+  }
+  CXM_ASSIGN_OR_RETURN(staged.row_count, CountRows(connection, table));
+  if (staged.row_expression == "rowid") {
+    // Inside a transaction a new table's row ids start at a large offset, not 0: rebase them
+    // so that a row's position in the file is rowid - first rowid.
+    CXM_ASSIGN_OR_RETURN(store::QueryResult first_row,
+                         connection.Query("SELECT coalesce(min(rowid), 0)::BIGINT FROM " +
+                                          QuoteIdentifier(table)));
+    staged.row_expression = fmt::format("(rowid - {})", first_row.ScalarInt64().value_or(0));
+  }
+  return staged;
+}
+
+Result<std::vector<std::int64_t>> StagedFile::LinesOf(store::Connection& connection,
+                                                      const std::vector<std::int64_t>& rows) const {
+  std::vector<std::int64_t> lines;
+  lines.reserve(rows.size());
+  if (format == FileFormat::kJsonLines) return rows;  // rows are already lines
+  if (format == FileFormat::kParquet) {
+    for (std::int64_t row : rows) lines.push_back(row + 1);  // 1-based row number
+    return lines;
+  }
+  // CSV/TSV: record r starts at line 2 + r, pushed down by every newline inside quoted values
+  // of earlier records and by every line the parser rejected before it.
+  std::vector<std::string> quoted;
+  for (const std::string& column : columns) quoted.push_back(QuoteIdentifier(column));
+  const std::string joined = "concat_ws('', " + Join(quoted, ", ") + ")";
+  CXM_ASSIGN_OR_RETURN(
+      store::QueryResult newlines,
+      connection.Query(fmt::format("SELECT {2}::BIGINT, (length({0}) - length(replace({0}, "
+                                   "chr(10), '')))::BIGINT FROM {1} WHERE contains({0}, chr(10)) "
+                                   "ORDER BY rowid",
+                                   joined, QuoteIdentifier(table), row_expression)));
+  std::vector<std::pair<std::int64_t, std::int64_t>> extra_lines;  // (row, newlines in it)
+  while (std::optional<store::DataChunk> chunk = newlines.NextChunk()) {
+    for (std::uint64_t row_idx = 0; row_idx < chunk->RowCount(); ++row_idx) {
+      extra_lines.emplace_back(chunk->Column(0).Int64(row_idx), chunk->Column(1).Int64(row_idx));
+    }
+  }
+  std::vector<std::int64_t> rejected_lines;
+  for (const RowReject& reject : parse_rejects) rejected_lines.push_back(reject.line);
+  std::sort(rejected_lines.begin(), rejected_lines.end());
+  rejected_lines.erase(std::unique(rejected_lines.begin(), rejected_lines.end()), rejected_lines.end());
+
+  // newlines_before[k] = newlines in the records extra_lines[0..k).
+  std::vector<std::int64_t> newlines_before(extra_lines.size() + 1, 0);
+  for (std::size_t k = 0; k < extra_lines.size(); ++k) {
+    newlines_before[k + 1] = newlines_before[k] + extra_lines[k].second;
+  }
+  for (std::int64_t row : rows) {
+    const auto earlier_end = std::lower_bound(
+        extra_lines.begin(), extra_lines.end(), row,
+        [](const std::pair<std::int64_t, std::int64_t>& entry, std::int64_t value) {
+          return entry.first < value;
+        });
+    std::int64_t line = 2 + row + newlines_before[earlier_end - extra_lines.begin()];
+    for (std::int64_t rejected : rejected_lines) {
+      if (rejected <= line) ++line;
+    }
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+}  // namespace cxm::ingest

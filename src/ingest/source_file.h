@@ -1,0 +1,52 @@
+// Reads one export file (CSV, TSV, JSON lines or Parquet, optionally gzip-compressed) into a
+// temporary staging table whose columns are the file's columns as text. Rows that cannot be
+// parsed at all (broken UTF-8, wrong number of fields, unterminated quotes, invalid JSON) are
+// returned as rejects with their line numbers; the rest are staged.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "store/duckdb.h"
+
+namespace cxm::ingest {
+
+enum class FileFormat { kCsv, kTsv, kJsonLines, kParquet };
+
+std::string_view FormatName(FileFormat format);
+
+// By extension (.csv .tsv .tab .jsonl .ndjson .json .parquet, each optionally + .gz), else by
+// content (Parquet magic, a leading '{', tabs in the first line). `declared` ("csv", ...)
+// overrides detection when not empty.
+Result<FileFormat> DetectFormat(const std::string& path, const std::string& declared);
+
+// A row the loader could not take, before its line number is final.
+struct RowReject {
+  std::int64_t line = 0;  // 1-based physical line; 0 when unknown
+  std::string column;     // empty when the whole row is at fault
+  std::string value;
+  std::string reason;
+};
+
+struct StagedFile {
+  std::string path;
+  FileFormat format = FileFormat::kCsv;
+  std::string table;                 // temp table: one VARCHAR column per source column
+  std::vector<std::string> columns;  // source column names, in file order
+  std::string row_expression;        // SQL giving a row's position in the file ("rowid")
+  std::vector<RowReject> parse_rejects;
+  std::int64_t row_count = 0;
+
+  // Physical 1-based line numbers of the given rows (values of row_expression), in the same
+  // order. For CSV this accounts for quoted newlines and for lines rejected by the parser.
+  Result<std::vector<std::int64_t>> LinesOf(store::Connection& connection,
+                                            const std::vector<std::int64_t>& rows) const;
+};
+
+// Stages `path` into the temp table `table` (replacing it).
+Result<StagedFile> StageFile(store::Connection& connection, const std::string& path,
+                             FileFormat format, const std::string& table);
+
+}  // namespace cxm::ingest

@@ -1,0 +1,45 @@
+// The canonical data model of SPEC §3 as data: one TableSpec per table, used to create the
+// schema, to validate rows on ingest, and to match a file's header to a table.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cxm::store {
+
+enum class ColumnType { kText, kTimestamp, kInteger, kDouble, kBoolean };
+
+struct ColumnSpec {
+  std::string name;
+  ColumnType type = ColumnType::kText;
+  bool is_required = false;           // NOT NULL (key columns are always required)
+  std::optional<double> min_value;    // inclusive range for numeric columns
+  std::optional<double> max_value;
+  std::vector<std::string> allowed;   // enum values (lower case); empty = free text
+  bool is_free_text = false;          // customer-written text: PII is redacted on ingest
+  std::string parent_table;           // referential check: value must exist in parent's key
+};
+
+struct TableSpec {
+  std::string name;
+  std::vector<ColumnSpec> columns;    // in storage order; every table also has `source`
+  std::vector<std::string> key;       // primary key columns
+  int load_order = 0;                 // parents load before children within one file
+
+  const ColumnSpec* FindColumn(std::string_view column_name) const;
+};
+
+// The canonical tables, in load order (parents first).
+const std::vector<TableSpec>& CanonicalTables();
+const TableSpec* FindCanonicalTable(std::string_view table_name);
+
+// SQL type name used in the DDL.
+std::string_view SqlTypeName(ColumnType type);
+
+// CREATE TABLE for one canonical table, with its primary key and the `source` column.
+std::string CreateTableSql(const TableSpec& table);
+
+}  // namespace cxm::store

@@ -1,0 +1,117 @@
+#include "store/store.h"
+
+#include <filesystem>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "store/schema.h"
+
+namespace cxm::store {
+namespace {
+
+// Version 1: the canonical tables plus the ingest bookkeeping.
+std::string MigrationV1() {
+  std::string sql;
+  for (const TableSpec& table : CanonicalTables()) sql += CreateTableSql(table) + ";\n";
+  sql += R"sql(
+CREATE TABLE rejects (
+  source VARCHAR NOT NULL,        -- the file (or API batch) the row came from
+  line BIGINT,                    -- 1-based line in the source; the header is line 1
+  target_table VARCHAR NOT NULL,
+  column_name VARCHAR,            -- NULL when the whole row is at fault
+  value VARCHAR,                  -- the offending value (or raw line), kept in full
+  reason VARCHAR NOT NULL,
+  loaded_at TIMESTAMP NOT NULL
+);
+CREATE TABLE ingest_log (
+  source VARCHAR NOT NULL,
+  target_table VARCHAR NOT NULL,
+  loaded BIGINT NOT NULL,
+  rejected BIGINT NOT NULL,
+  loaded_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (source, target_table)
+);
+)sql";
+  return sql;
+}
+
+struct Migration {
+  std::int64_t version;
+  std::string (*sql)();
+};
+
+const std::vector<Migration>& Migrations() {
+  static const std::vector<Migration> kMigrations = {{1, MigrationV1}};
+  return kMigrations;
+}
+
+}  // namespace
+
+Result<std::int64_t> ReadSchemaVersion(Connection& connection) {
+  CXM_ASSIGN_OR_RETURN(QueryResult has_table,
+                       connection.Query("SELECT count(*)::BIGINT FROM information_schema.tables "
+                                        "WHERE table_name = 'schema_version'"));
+  if (has_table.ScalarInt64().value_or(0) == 0) return std::int64_t{0};
+  CXM_ASSIGN_OR_RETURN(QueryResult version,
+                       connection.Query("SELECT max(version)::BIGINT FROM schema_version"));
+  return version.ScalarInt64().value_or(0);
+}
+
+Status Migrate(Connection& connection) {
+  CXM_ASSIGN_OR_RETURN(Transaction transaction, Transaction::Begin(connection));
+  CXM_ASSIGN_OR_RETURN(std::int64_t current, ReadSchemaVersion(connection));
+  if (current == 0) {
+    CXM_TRY(connection.Execute(
+        "CREATE TABLE schema_version (version BIGINT PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"));
+  }
+  for (const Migration& migration : Migrations()) {
+    if (migration.version <= current) continue;
+    Status applied = connection.Execute(migration.sql());
+    if (!applied.ok()) return applied.Prefixed(fmt::format("migration to schema v{}", migration.version));
+    CXM_ASSIGN_OR_RETURN(Statement record,
+                         connection.Prepare("INSERT INTO schema_version VALUES ($1, now()::TIMESTAMP)"));
+    CXM_TRY(record.Bind(1, migration.version));
+    CXM_TRY(record.Execute().error());
+  }
+  return transaction.Commit();
+}
+
+Result<Store> Store::Open(const std::string& path, const Options& options) {
+  const bool is_memory = path == ":memory:";
+  if (options.mode == Mode::kReadOnly && !is_memory && !std::filesystem::exists(path)) {
+    return Status::NotFound(path + ": no cxm database here; create one with `cxm init --db " +
+                            path + "` or point --db / CXM_DB at an existing one");
+  }
+  Database::Options database_options;
+  database_options.read_only = options.mode == Mode::kReadOnly;
+  database_options.threads = options.threads;
+  CXM_ASSIGN_OR_RETURN(Database database, Database::Open(path, database_options));
+  CXM_ASSIGN_OR_RETURN(Connection connection, database.Connect());
+  // Timestamps are stored and shown in UTC whatever the machine's zone.
+  CXM_TRY(connection.Execute("SET TimeZone = 'UTC'"));
+
+  CXM_ASSIGN_OR_RETURN(std::int64_t version, ReadSchemaVersion(connection));
+  if (version > kSchemaVersion) {
+    return Status::Version(fmt::format(
+        "{}: the database has schema v{}, written by a newer cxm; this cxm knows up to v{}. "
+        "Upgrade cxm to open it.",
+        path, version, kSchemaVersion));
+  }
+  if (version < kSchemaVersion) {
+    if (options.mode == Mode::kReadOnly) {
+      if (version == 0) {
+        return Status::NotFound(path + ": not a cxm database (no schema_version table); run `cxm init`");
+      }
+      return Status::Version(fmt::format(
+          "{}: schema v{} is older than v{}; open it once read-write (e.g. `cxm init`) to migrate",
+          path, version, kSchemaVersion));
+    }
+    Status migrated = Migrate(connection);
+    if (!migrated.ok()) return migrated.Prefixed(path);
+    version = kSchemaVersion;
+  }
+  return Store(path, std::move(database), std::move(connection), version);
+}
+
+}  // namespace cxm::store
