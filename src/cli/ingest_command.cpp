@@ -1,5 +1,6 @@
 #include <iostream>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -55,6 +56,7 @@ Command AddIngestCommand(CLI::App& app) {
     }
 
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> per_table;
+    std::set<std::string> sources;
     std::int64_t total_rejected = 0;
     for (const ingest::TableLoad& load : loads) {
       std::cout << fmt::format("{}: {}: loaded {}, rejected {}\n", load.source, load.table,
@@ -62,8 +64,9 @@ Command AddIngestCommand(CLI::App& app) {
       per_table[load.table].first += load.loaded;
       per_table[load.table].second += load.rejected;
       total_rejected += load.rejected;
+      sources.insert(load.source);
     }
-    if (loads.size() > 1) {
+    if (sources.size() > 1) {
       for (const auto& [table, counts] : per_table) {
         std::cout << fmt::format("{}: loaded {}, rejected {}\n", table, counts.first, counts.second);
       }

@@ -21,7 +21,8 @@ using store::ColumnType;
 using store::TableSpec;
 
 constexpr char kSourceTable[] = "__cxm_src";
-constexpr char kCandidates[] = "__cxm_cand";
+constexpr char kCandidates[] = "__cxm_cand";         // always a view over the candidate rows
+constexpr char kCandidateRows[] = "__cxm_cand_rows";  // materialised rows of a mapping
 constexpr char kBadRows[] = "__cxm_bad";
 constexpr char kSkipRows[] = "__cxm_skip";
 
@@ -266,6 +267,18 @@ Result<const TableSpec*> MatchTable(const std::vector<std::string>& header,
   }
   if (fits.size() == 1) return fits[0];
   if (fits.empty()) {
+    // Explain against the table the header resembles most (most columns in common).
+    const TableSpec* closest = nullptr;
+    std::size_t closest_shared = 0;
+    for (const TableSpec& table : store::CanonicalTables()) {
+      std::size_t shared = 0;
+      for (const std::string& name : names) shared += table.FindColumn(name) != nullptr ? 1 : 0;
+      if (shared > closest_shared) {
+        closest = &table;
+        closest_shared = shared;
+      }
+    }
+    if (closest != nullptr) return check_fits(*closest);
     return Status::InvalidArgument(fmt::format(
         "{}:1: the header ({}) matches no canonical table; name one with --table or map the "
         "columns with --map mapping.toml",
@@ -402,6 +415,14 @@ Result<std::vector<TableLoad>> Loader::LoadStaged(const std::string& path, FileF
     }
   } reset_zone{&connection, !timezone.empty()};
 
+  // This load replaces the rejects and log of any earlier load of the same file.
+  for (const char* table : {"rejects", "ingest_log"}) {
+    CXM_ASSIGN_OR_RETURN(store::Statement forget,
+                         connection.Prepare(fmt::format("DELETE FROM {} WHERE source = $1", table)));
+    CXM_TRY(forget.Bind(1, std::string_view(path)));
+    CXM_TRY(forget.Execute().error());
+  }
+
   std::vector<TableLoad> loads;
   for (const DerivationPlan& plan : plans) {
     CXM_ASSIGN_OR_RETURN(TableLoad load, LoadDerivation(staged, plan));
@@ -431,26 +452,31 @@ Result<std::vector<TableLoad>> Loader::LoadStaged(const std::string& path, FileF
   }
 
   for (const TableLoad& load : loads) {
+    // Several derivations may fill one table from one file: their counts add up.
     CXM_ASSIGN_OR_RETURN(store::Statement log,
-                         connection.Prepare("INSERT OR REPLACE INTO ingest_log VALUES "
-                                            "($1, $2, $3, $4, now()::TIMESTAMP)"));
+                         connection.Prepare("INSERT INTO ingest_log VALUES ($1, $2, $3, $4, "
+                                            "timezone('UTC', now())) ON CONFLICT DO UPDATE SET "
+                                            "loaded = loaded + excluded.loaded, "
+                                            "rejected = rejected + excluded.rejected"));
     CXM_TRY(log.Bind(1, load.source));
     CXM_TRY(log.Bind(2, load.table));
     CXM_TRY(log.Bind(3, load.loaded));
     CXM_TRY(log.Bind(4, load.rejected));
     CXM_TRY(log.Execute().error());
   }
-  CXM_TRY(connection.Execute(fmt::format("DROP TABLE IF EXISTS {}; DROP VIEW IF EXISTS {}; "
-                                         "DROP TABLE IF EXISTS {}; DROP TABLE IF EXISTS {};",
-                                         kSourceTable, kCandidates, kBadRows, kSkipRows)));
+  CXM_TRY(connection.Execute(fmt::format("DROP VIEW IF EXISTS {}; DROP TABLE IF EXISTS {}; "
+                                         "DROP TABLE IF EXISTS {}; DROP TABLE IF EXISTS {}; "
+                                         "DROP TABLE IF EXISTS {};",
+                                         kCandidates, kCandidateRows, kSourceTable, kBadRows,
+                                         kSkipRows)));
   CXM_TRY(transaction.Commit());
   return loads;
 }
 
 Status Loader::BuildCandidates(const StagedFile& staged, const DerivationPlan& plan) {
   store::Connection& connection = store_->connection();
-  CXM_TRY(connection.Execute(fmt::format("DROP VIEW IF EXISTS {0}; DROP TABLE IF EXISTS {0};",
-                                         kCandidates)));
+  CXM_TRY(connection.Execute(fmt::format("DROP VIEW IF EXISTS {}; DROP TABLE IF EXISTS {};",
+                                         kCandidates, kCandidateRows)));
   const TableSpec& target = *plan.target;
   std::vector<std::string> selects = {staged.row_expression + " AS __row"};
   if (plan.is_identity) {
@@ -489,8 +515,11 @@ Status Loader::BuildCandidates(const StagedFile& staged, const DerivationPlan& p
     }
     return statement.Execute().error();
   };
-  Status created = bind_and_run(fmt::format("CREATE TEMP TABLE {} AS {}", kCandidates, sql));
-  if (created.ok()) return created;
+  Status created = bind_and_run(fmt::format("CREATE TEMP TABLE {} AS {}", kCandidateRows, sql));
+  if (created.ok()) {
+    return connection.Execute(
+        fmt::format("CREATE TEMP VIEW {} AS SELECT * FROM {}", kCandidates, kCandidateRows));
+  }
 
   // Name the mapping entry at fault: try each expression, then the filter, on its own.
   for (const CanonicalColumn& mapped : plan.columns) {
@@ -594,12 +623,7 @@ Result<TableLoad> Loader::LoadDerivation(const StagedFile& staged, const Derivat
   CXM_ASSIGN_OR_RETURN(store::QueryResult inserted, insert_rows.Execute());
   load.loaded = static_cast<std::int64_t>(inserted.RowsChanged());
 
-  // 4. Rejects, with lines resolved, replacing those of an earlier load of the same file.
-  CXM_ASSIGN_OR_RETURN(store::Statement forget,
-                       connection.Prepare("DELETE FROM rejects WHERE source = $1 AND target_table = $2"));
-  CXM_TRY(forget.Bind(1, std::string_view(staged.path)));
-  CXM_TRY(forget.Bind(2, std::string_view(target.name)));
-  CXM_TRY(forget.Execute().error());
+  // 4. Rejects, with their lines resolved.
   if (!pending.empty()) {
     std::vector<std::int64_t> rows;
     for (const PendingReject& reject : pending) {

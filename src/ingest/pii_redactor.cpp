@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "common/check.h"
@@ -98,8 +99,13 @@ std::string_view ClassifyWholeRun(std::string_view run) {
 
 }  // namespace
 
+// No identifier cxm looks for is longer than this, separators included ("+46 (0)70 ..." and
+// grouped IBAN-less cards fit); longer runs are never one identifier.
+constexpr std::size_t kMaxIdentifierChars = 32;
+constexpr std::size_t kMaxIdentifierPieces = 8;
+
 std::string_view ClassifyNumber(std::string_view run) {
-  if (run.empty()) return {};
+  if (run.empty() || run.size() > kMaxIdentifierChars) return {};
   return ClassifyWholeRun(run);
 }
 
@@ -131,7 +137,9 @@ void RedactNumberRun(std::string_view run, std::string* out) {
   while (piece_idx < pieces.size()) {
     std::size_t matched_end = 0;  // exclusive end piece of the longest classifying span
     std::string_view placeholder;
-    for (std::size_t end = pieces.size(); end > piece_idx; --end) {
+    // Spans are bounded, so a megabyte of digits costs linear time, not cubic.
+    const std::size_t last_end = std::min(pieces.size(), piece_idx + kMaxIdentifierPieces);
+    for (std::size_t end = last_end; end > piece_idx; --end) {
       const char* span_begin = pieces[piece_idx].data();
       const char* span_end = pieces[end - 1].data() + pieces[end - 1].size();
       std::string_view span(span_begin, static_cast<std::size_t>(span_end - span_begin));

@@ -70,7 +70,7 @@ Status Migrate(Connection& connection) {
     Status applied = connection.Execute(migration.sql());
     if (!applied.ok()) return applied.Prefixed(fmt::format("migration to schema v{}", migration.version));
     CXM_ASSIGN_OR_RETURN(Statement record,
-                         connection.Prepare("INSERT INTO schema_version VALUES ($1, now()::TIMESTAMP)"));
+                         connection.Prepare("INSERT INTO schema_version VALUES ($1, timezone('UTC', now()))"));
     CXM_TRY(record.Bind(1, migration.version));
     CXM_TRY(record.Execute().error());
   }

@@ -1,0 +1,98 @@
+// The cxm binary end to end: exit codes, output formats, the read-only query path.
+#include <gtest/gtest.h>
+
+#include "test_support.h"
+
+namespace cxm {
+namespace {
+
+using cxm::testing::CommandResult;
+using cxm::testing::FixturePath;
+using cxm::testing::RunCxm;
+using cxm::testing::TempDir;
+using cxm::testing::WriteFile;
+
+class CliTest : public ::testing::Test {
+ protected:
+  CommandResult Cxm(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db_});
+    return RunCxm(args);
+  }
+  TempDir dir_;
+  std::string db_ = dir_.File("cxm.duckdb");
+};
+
+TEST_F(CliTest, IngestReportsLoadedAndRejectedPerTableAndHowToSeeRejects) {
+  ASSERT_EQ(Cxm({"init"}).exit_code, 0);
+  const CommandResult result = Cxm({"ingest", FixturePath("ingest/out_of_range_scores.csv")});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("feedback: loaded 2, rejected 6"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("FROM rejects"), std::string::npos) << result.out;
+}
+
+TEST_F(CliTest, QueryFormatsAsCsvAndJson) {
+  ASSERT_EQ(Cxm({"ingest", FixturePath("ingest/duplicate_keys.csv")}).exit_code, 0);
+  const CommandResult csv =
+      Cxm({"query", "--format", "csv", "SELECT customer_id, segment FROM customers ORDER BY 1"});
+  EXPECT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(csv.out, "customer_id,segment\nc1,third\nc2,only\n");
+  const CommandResult json = Cxm(
+      {"query", "--format", "json", "SELECT customer_id, 2 AS n, NULL AS nothing FROM customers "
+                                    "ORDER BY 1 LIMIT 1"});
+  EXPECT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_EQ(json.out, "[\n {\"customer_id\": \"c1\", \"n\": 2, \"nothing\": null}\n]\n");
+  const CommandResult table = Cxm({"query", "SELECT count(*) AS customers FROM customers"});
+  EXPECT_EQ(table.out, "customers\n---------\n2        \n(1 row)\n");
+}
+
+TEST_F(CliTest, QueryIsReadOnly) {
+  ASSERT_EQ(Cxm({"init"}).exit_code, 0);
+  const CommandResult result = Cxm({"query", "DELETE FROM customers"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("read-only"), std::string::npos) << result.err;
+}
+
+TEST_F(CliTest, UserErrorsExitWithOne) {
+  const CommandResult missing_db = Cxm({"query", "SELECT 1"});
+  EXPECT_EQ(missing_db.exit_code, 1);
+  EXPECT_NE(missing_db.err.find("cxm init"), std::string::npos) << missing_db.err;
+
+  ASSERT_EQ(Cxm({"init"}).exit_code, 0);
+  const CommandResult bad_sql = Cxm({"query", "SELEC 1"});
+  EXPECT_EQ(bad_sql.exit_code, 1);
+  EXPECT_NE(bad_sql.err.find("syntax error"), std::string::npos) << bad_sql.err;
+
+  const CommandResult missing_file = Cxm({"ingest", dir_.File("absent.csv")});
+  EXPECT_EQ(missing_file.exit_code, 1);
+  EXPECT_NE(missing_file.err.find("absent.csv: no such file"), std::string::npos) << missing_file.err;
+
+  const CommandResult bad_format = Cxm({"query", "--format", "xml", "SELECT 1"});
+  EXPECT_EQ(bad_format.exit_code, 1);
+
+  const CommandResult unknown_column = Cxm({"ingest", FixturePath("ingest/unknown_column.csv")});
+  EXPECT_EQ(unknown_column.exit_code, 1);
+  EXPECT_NE(unknown_column.err.find("favourite_colour"), std::string::npos) << unknown_column.err;
+}
+
+TEST_F(CliTest, NewerDatabaseExitsWithOneAndSaysUpgrade) {
+  ASSERT_EQ(Cxm({"init"}).exit_code, 0);
+  {
+    Result<store::Store> store = store::Store::Open(db_, {});
+    ASSERT_TRUE(store.has_value());
+    ASSERT_TRUE(store->connection().Execute("INSERT INTO schema_version VALUES (7, TIMESTAMP '2030-01-01')").ok());
+  }
+  const CommandResult result = Cxm({"status"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("Upgrade cxm"), std::string::npos) << result.err;
+}
+
+TEST_F(CliTest, DbComesFromTheEnvironmentWhenNotGiven) {
+  ASSERT_EQ(::setenv("CXM_DB", db_.c_str(), 1), 0);
+  const CommandResult init = RunCxm({"init"});
+  ::unsetenv("CXM_DB");
+  EXPECT_EQ(init.exit_code, 0) << init.err;
+  EXPECT_NE(init.out.find(db_), std::string::npos) << init.out;
+}
+
+}  // namespace
+}  // namespace cxm
