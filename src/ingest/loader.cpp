@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <map>
+#include <set>
 #include <memory>
 
 #include <fmt/chrono.h>
@@ -21,9 +21,6 @@ using store::ColumnType;
 using store::TableSpec;
 
 constexpr char kSourceTable[] = "__cxm_src";
-constexpr char kCandidates[] = "__cxm_cand";         // always a view over the candidate rows
-constexpr char kCandidateRows[] = "__cxm_cand_rows";  // materialised rows of a mapping
-constexpr char kBadRows[] = "__cxm_bad";
 constexpr char kSkipRows[] = "__cxm_skip";
 
 // Formats accepted besides ISO 8601 (which TIMESTAMPTZ parses, with or without offset). Slashed
@@ -34,14 +31,16 @@ constexpr char kTimestampFormats[] =
     "'%d-%m-%Y %H:%M', '%d-%m-%Y', '%Y%m%d', '%Y%m%dT%H%M%S']";
 
 // SQL helpers available to mapping expressions and used by validation. Each returns NULL for a
-// value it cannot read, which validation turns into a reject.
+// value it cannot read, which validation turns into a reject. cxm_utc takes a TIMESTAMPTZ to a
+// plain UTC TIMESTAMP by arithmetic, several times faster than timezone('UTC', x).
 std::string HelperMacrosSql() {
   return fmt::format(R"sql(
+CREATE OR REPLACE TEMP MACRO cxm_utc(tstz) AS make_timestamp(epoch_us(tstz));
 CREATE OR REPLACE TEMP MACRO cxm_ts(x) AS (CASE WHEN x IS NULL THEN NULL ELSE coalesce(
-  timezone('UTC', TRY_CAST(x AS TIMESTAMPTZ)),
-  timezone('UTC', timezone(current_setting('TimeZone'), try_strptime(CAST(x AS VARCHAR), {0}))),
+  cxm_utc(TRY_CAST(x AS TIMESTAMPTZ)),
+  cxm_utc(timezone(current_setting('TimeZone'), try_strptime(CAST(x AS VARCHAR), {0}))),
   CASE WHEN regexp_full_match(CAST(x AS VARCHAR), '[0-9]{{9,10}}')
-       THEN timezone('UTC', to_timestamp(TRY_CAST(x AS BIGINT))) END) END);
+       THEN cxm_utc(to_timestamp(TRY_CAST(x AS BIGINT))) END) END);
 CREATE OR REPLACE TEMP MACRO cxm_double_any(x) AS
   coalesce(TRY_CAST(x AS DOUBLE), TRY_CAST(replace(CAST(x AS VARCHAR), ',', '.') AS DOUBLE));
 CREATE OR REPLACE TEMP MACRO cxm_double(x) AS
@@ -86,74 +85,65 @@ std::string TypeReason(ColumnType type) {
 
 std::string FormatBound(double value) { return fmt::format("{}", value); }
 
-// One validation rule: rows where `condition` holds are rejected for `column` with `reason`.
+// One validation rule on one column. Its SQL is written over a raw value and its typed value,
+// so the same rule runs vectorised over every row (as a flag) and, for the few failing rows,
+// again to say which column failed and why.
 struct Check {
-  std::string column;
-  std::string condition;  // SQL over the candidate relation
-  std::string value;      // SQL giving the offending value as text
+  enum class Kind { kRequired, kType, kRange, kEnum };
+  const ColumnSpec* column;
+  Kind kind;
   std::string reason;
-};
 
-struct Validation {
-  std::vector<Check> checks;
-  std::string any_failed;  // OR of all conditions, NULL-safe
-};
-
-Result<Validation> BuildValidation(store::Connection& connection, const TableSpec& table,
-                                   bool redact_pii) {
-  Validation validation;
-  for (const ColumnSpec& column : table.columns) {
-    const std::string raw = QuoteIdentifier(column.name);
-    const std::string typed = TypedSql(column, raw, /*redact_pii=*/false);
-    const std::string as_text = "CAST(" + raw + " AS VARCHAR)";
-    if (column.is_required) {
-      validation.checks.push_back({column.name, raw + " IS NULL OR trim(" + as_text + ") = ''",
-                                   "NULL", "is required but empty"});
-    }
-    if (column.type != ColumnType::kText) {
-      validation.checks.push_back({column.name, raw + " IS NOT NULL AND " + typed + " IS NULL",
-                                   as_text, TypeReason(column.type)});
-    }
-    if (column.min_value || column.max_value) {
-      std::vector<std::string> bounds;
-      std::string range;
-      if (column.min_value) bounds.push_back(typed + " < " + FormatBound(*column.min_value));
-      if (column.max_value) bounds.push_back(typed + " > " + FormatBound(*column.max_value));
-      range = column.max_value ? fmt::format("is outside {}..{}", FormatBound(column.min_value.value_or(0)),
-                                             FormatBound(*column.max_value))
-                               : fmt::format("is below {}", FormatBound(*column.min_value));
-      validation.checks.push_back({column.name, Join(bounds, " OR "), as_text, range});
-    }
-    if (!column.allowed.empty()) {
-      std::vector<std::string> quoted;
-      for (const std::string& allowed : column.allowed) quoted.push_back(QuoteLiteral(allowed));
-      validation.checks.push_back({column.name,
-                                   typed + " NOT IN (" + Join(quoted, ", ") + ")", as_text,
-                                   "is not one of " + Join(column.allowed, ", ")});
-    }
-    if (!column.parent_table.empty()) {
-      // Referential check only where the parent has been loaded at all.
-      const TableSpec* parent = store::FindCanonicalTable(column.parent_table);
-      CXM_CHECK(parent != nullptr && parent->key.size() == 1) << column.parent_table;
-      CXM_ASSIGN_OR_RETURN(store::QueryResult has_rows,
-                           connection.Query("SELECT count(*)::BIGINT FROM (SELECT 1 FROM " +
-                                            QuoteIdentifier(parent->name) + " LIMIT 1)"));
-      if (has_rows.ScalarInt64().value_or(0) > 0) {
-        validation.checks.push_back(
-            {column.name,
-             typed + " IS NOT NULL AND " + typed + " NOT IN (SELECT " +
-                 QuoteIdentifier(parent->key[0]) + " FROM " + QuoteIdentifier(parent->name) + ")",
-             as_text, "is not in " + parent->name});
+  std::string Condition(const std::string& raw, const std::string& typed) const {
+    switch (kind) {
+      case Kind::kRequired: return raw + " IS NULL OR trim(CAST(" + raw + " AS VARCHAR)) = ''";
+      case Kind::kType: return raw + " IS NOT NULL AND " + typed + " IS NULL";
+      case Kind::kRange: {
+        std::vector<std::string> bounds;
+        if (column->min_value) bounds.push_back(typed + " < " + FormatBound(*column->min_value));
+        if (column->max_value) bounds.push_back(typed + " > " + FormatBound(*column->max_value));
+        return Join(bounds, " OR ");
+      }
+      case Kind::kEnum: {
+        std::vector<std::string> quoted;
+        for (const std::string& allowed : column->allowed) quoted.push_back(QuoteLiteral(allowed));
+        return typed + " NOT IN (" + Join(quoted, ", ") + ")";
       }
     }
+    return "false";
   }
-  (void)redact_pii;
-  std::vector<std::string> conditions;
-  for (const Check& check : validation.checks) {
-    conditions.push_back("coalesce(" + check.condition + ", false)");
+};
+
+// The per-row checks of a table (types, ranges, enums, required values). Parent checks depend
+// on the store and run later, inside the load's transaction.
+std::vector<Check> RowChecks(const TableSpec& table) {
+  std::vector<Check> checks;
+  for (const ColumnSpec& column : table.columns) {
+    if (column.is_required) checks.push_back({&column, Check::Kind::kRequired, "is required but empty"});
+    if (column.type != ColumnType::kText) {
+      checks.push_back({&column, Check::Kind::kType, TypeReason(column.type)});
+    }
+    if (column.min_value || column.max_value) {
+      checks.push_back({&column, Check::Kind::kRange,
+                        column.max_value
+                            ? fmt::format("is outside {}..{}", FormatBound(column.min_value.value_or(0)),
+                                          FormatBound(*column.max_value))
+                            : fmt::format("is below {}", FormatBound(*column.min_value))});
+    }
+    if (!column.allowed.empty()) {
+      checks.push_back({&column, Check::Kind::kEnum, "is not one of " + Join(column.allowed, ", ")});
+    }
   }
-  validation.any_failed = conditions.empty() ? "false" : Join(conditions, " OR ");
-  return validation;
+  return checks;
+}
+
+std::string CandidatesName(std::size_t plan_idx) { return fmt::format("__cxm_cand_{}", plan_idx); }
+std::string CandidateRowsName(std::size_t plan_idx) {
+  return fmt::format("__cxm_cand_rows_{}", plan_idx);
+}
+std::string TypedName(std::size_t plan_idx) { return fmt::format("__cxm_typed_{}", plan_idx); }
+std::string TypedRowsName(std::size_t plan_idx) {
+  return fmt::format("__cxm_typed_rows_{}", plan_idx);
 }
 
 std::string CurrentUtcTimestamp() {
@@ -161,30 +151,31 @@ std::string CurrentUtcTimestamp() {
   return fmt::format("{:%Y-%m-%d %H:%M:%S}", now);
 }
 
-// A reject before its line is resolved: `row` is the staged row position.
-struct PendingReject {
+}  // namespace
+
+// `row` is the staged row position; lines are resolved once all rejects of a plan are known.
+struct Loader::PendingReject {
   std::int64_t row = 0;
   std::string column;
   std::string value;
   std::string reason;
-  std::int64_t kept_row = -1;  // duplicates: the row that was kept
+  std::int64_t kept_row = -1;  // a repeated key: the row that was kept
 };
 
-Status FetchRejects(store::Connection& connection, const std::string& sql, const Check* check,
-                    std::vector<PendingReject>* out) {
+namespace {
+
+Status FetchRejects(store::Connection& connection, const std::string& sql, const std::string& column,
+                    const std::string& reason, std::vector<Loader::PendingReject>* out) {
   CXM_ASSIGN_OR_RETURN(store::QueryResult result, connection.Query(sql));
   while (std::optional<store::DataChunk> chunk = result.NextChunk()) {
     store::ColumnView rows = chunk->Column(0);
     store::ColumnView values = chunk->Column(1);
     for (std::uint64_t row_idx = 0; row_idx < chunk->RowCount(); ++row_idx) {
-      PendingReject reject{.row = rows.Int64(row_idx),
-                           .value = values.IsNull(row_idx) ? "" : std::string(values.Text(row_idx))};
-      if (check != nullptr) {
-        reject.column = check->column;
-        reject.reason = check->reason;
-      } else {
-        reject.kept_row = chunk->Column(2).Int64(row_idx);
-      }
+      Loader::PendingReject reject{.row = rows.Int64(row_idx),
+                                   .value = values.IsNull(row_idx) ? "" : std::string(values.Text(row_idx)),
+                                   .reason = reason};
+      reject.column = column;
+      if (reason.empty()) reject.kept_row = chunk->Column(2).Int64(row_idx);
       out->push_back(std::move(reject));
     }
   }
@@ -386,12 +377,23 @@ Result<std::vector<TableLoad>> Loader::LoadStaged(const std::string& path, FileF
                                                   const std::string& timezone,
                                                   std::vector<DerivationPlan> plans) {
   store::Connection& connection = store_->connection();
-  CXM_ASSIGN_OR_RETURN(store::Transaction transaction, store::Transaction::Begin(connection));
-  CXM_ASSIGN_OR_RETURN(StagedFile staged, StageFile(connection, path, format, kSourceTable));
+  // Temp objects of this load are dropped whatever happens.
+  struct DropTemps {
+    store::Connection* connection;
+    std::size_t plan_count;
+    ~DropTemps() {
+      std::string sql = fmt::format("DROP TABLE IF EXISTS {}; DROP TABLE IF EXISTS {};", kSourceTable,
+                                    kSkipRows);
+      for (std::size_t plan_idx = 0; plan_idx < plan_count; ++plan_idx) {
+        sql += fmt::format("DROP VIEW IF EXISTS {}; DROP TABLE IF EXISTS {}; DROP VIEW IF EXISTS {}; "
+                           "DROP TABLE IF EXISTS {};",
+                           CandidatesName(plan_idx), CandidateRowsName(plan_idx), TypedName(plan_idx),
+                           TypedRowsName(plan_idx));
+      }
+      (void)connection->Execute(sql);
+    }
+  } drop_temps{&connection, plans.size()};
 
-  if (plans.size() == 1 && plans[0].is_identity) {
-    CXM_ASSIGN_OR_RETURN(plans[0].target, MatchTable(staged.columns, options_.table, path));
-  }
   // Timestamps without an offset are read in the source's zone (SET takes no parameters; the
   // zone name is checked against DuckDB's list first, so only a known name reaches the SQL).
   if (!timezone.empty()) {
@@ -415,6 +417,31 @@ Result<std::vector<TableLoad>> Loader::LoadStaged(const std::string& path, FileF
     }
   } reset_zone{&connection, !timezone.empty()};
 
+  // Phase 1, outside the transaction: read the file and compute typed rows. Nothing here
+  // touches the store's tables, so a crash leaves no trace; and committed temp tables scan in
+  // parallel, much faster than a transaction's local storage. A CSV/TSV file loaded without a
+  // mapping is read and converted in one pass; its text is staged only to explain rejects.
+  const bool is_single_pass = plans.size() == 1 && plans[0].is_identity &&
+                              (format == FileFormat::kCsv || format == FileFormat::kTsv);
+  StagedFile staged{.path = path, .format = format, .table = kSourceTable};
+  if (is_single_pass) {
+    Result<std::vector<std::string>> header = ReadDelimitedHeader(connection, path, format);
+    if (!header.has_value()) return header.error().Prefixed(path);
+    staged.columns = std::move(header).value();
+  } else {
+    CXM_ASSIGN_OR_RETURN(staged, StageFile(connection, path, format, kSourceTable));
+  }
+  if (plans.size() == 1 && plans[0].is_identity) {
+    CXM_ASSIGN_OR_RETURN(plans[0].target, MatchTable(staged.columns, options_.table, path));
+  }
+  std::vector<std::vector<PendingReject>> pending(plans.size());
+  for (std::size_t plan_idx = 0; plan_idx < plans.size(); ++plan_idx) {
+    if (!is_single_pass) CXM_TRY(BuildCandidates(staged, plans[plan_idx], plan_idx));
+    CXM_TRY(BuildTyped(&staged, plans[plan_idx], plan_idx, is_single_pass, &pending[plan_idx]));
+  }
+
+  // Phase 2, one transaction: all of this file's writes, or none.
+  CXM_ASSIGN_OR_RETURN(store::Transaction transaction, store::Transaction::Begin(connection));
   // This load replaces the rejects and log of any earlier load of the same file.
   for (const char* table : {"rejects", "ingest_log"}) {
     CXM_ASSIGN_OR_RETURN(store::Statement forget,
@@ -422,10 +449,10 @@ Result<std::vector<TableLoad>> Loader::LoadStaged(const std::string& path, FileF
     CXM_TRY(forget.Bind(1, std::string_view(path)));
     CXM_TRY(forget.Execute().error());
   }
-
   std::vector<TableLoad> loads;
-  for (const DerivationPlan& plan : plans) {
-    CXM_ASSIGN_OR_RETURN(TableLoad load, LoadDerivation(staged, plan));
+  for (std::size_t plan_idx = 0; plan_idx < plans.size(); ++plan_idx) {
+    CXM_ASSIGN_OR_RETURN(TableLoad load,
+                         StoreTyped(&staged, plans[plan_idx], plan_idx, std::move(pending[plan_idx])));
     loads.push_back(std::move(load));
   }
 
@@ -464,19 +491,17 @@ Result<std::vector<TableLoad>> Loader::LoadStaged(const std::string& path, FileF
     CXM_TRY(log.Bind(4, load.rejected));
     CXM_TRY(log.Execute().error());
   }
-  CXM_TRY(connection.Execute(fmt::format("DROP VIEW IF EXISTS {}; DROP TABLE IF EXISTS {}; "
-                                         "DROP TABLE IF EXISTS {}; DROP TABLE IF EXISTS {}; "
-                                         "DROP TABLE IF EXISTS {};",
-                                         kCandidates, kCandidateRows, kSourceTable, kBadRows,
-                                         kSkipRows)));
   CXM_TRY(transaction.Commit());
   return loads;
 }
 
-Status Loader::BuildCandidates(const StagedFile& staged, const DerivationPlan& plan) {
+Status Loader::BuildCandidates(const StagedFile& staged, const DerivationPlan& plan,
+                               std::size_t plan_idx) {
   store::Connection& connection = store_->connection();
+  const std::string candidates = CandidatesName(plan_idx);
+  const std::string candidate_rows = CandidateRowsName(plan_idx);
   CXM_TRY(connection.Execute(fmt::format("DROP VIEW IF EXISTS {}; DROP TABLE IF EXISTS {};",
-                                         kCandidates, kCandidateRows)));
+                                         candidates, candidate_rows)));
   const TableSpec& target = *plan.target;
   std::vector<std::string> selects = {staged.row_expression + " AS __row"};
   if (plan.is_identity) {
@@ -489,8 +514,8 @@ Status Loader::BuildCandidates(const StagedFile& staged, const DerivationPlan& p
       selects.push_back((source_column.empty() ? "NULL" : QuoteIdentifier(source_column)) +
                         " AS " + QuoteIdentifier(column.name));
     }
-    // A view: the staged rows are read once, by the checks and the insert.
-    return connection.Execute(fmt::format("CREATE TEMP VIEW {} AS SELECT {} FROM {}", kCandidates,
+    // A view: the staged rows are read where needed, never copied.
+    return connection.Execute(fmt::format("CREATE TEMP VIEW {} AS SELECT {} FROM {}", candidates,
                                           Join(selects, ", "), kSourceTable));
   }
 
@@ -515,10 +540,10 @@ Status Loader::BuildCandidates(const StagedFile& staged, const DerivationPlan& p
     }
     return statement.Execute().error();
   };
-  Status created = bind_and_run(fmt::format("CREATE TEMP TABLE {} AS {}", kCandidateRows, sql));
+  Status created = bind_and_run(fmt::format("CREATE TEMP TABLE {} AS {}", candidate_rows, sql));
   if (created.ok()) {
     return connection.Execute(
-        fmt::format("CREATE TEMP VIEW {} AS SELECT * FROM {}", kCandidates, kCandidateRows));
+        fmt::format("CREATE TEMP VIEW {} AS SELECT * FROM {}", candidates, candidate_rows));
   }
 
   // Name the mapping entry at fault: try each expression, then the filter, on its own.
@@ -544,80 +569,188 @@ Status Loader::BuildCandidates(const StagedFile& staged, const DerivationPlan& p
                                       plan.mapping->Where(plan.derivation->position), target.name));
 }
 
-Result<TableLoad> Loader::LoadDerivation(const StagedFile& staged, const DerivationPlan& plan) {
+Status Loader::EnsureStaged(StagedFile* staged, const DerivationPlan& plan, std::size_t plan_idx) {
+  if (staged->is_staged) return Status::Ok();
+  CXM_ASSIGN_OR_RETURN(*staged, StageFile(store_->connection(), staged->path, staged->format,
+                                          kSourceTable));
+  return BuildCandidates(*staged, plan, plan_idx);
+}
+
+Status Loader::BuildTyped(StagedFile* staged, const DerivationPlan& plan, std::size_t plan_idx,
+                          bool is_single_pass, std::vector<PendingReject>* pending) {
   store::Connection& connection = store_->connection();
   const TableSpec& target = *plan.target;
-  TableLoad load{.source = staged.path, .table = target.name};
-  CXM_TRY(BuildCandidates(staged, plan));
-  CXM_ASSIGN_OR_RETURN(Validation validation,
-                       BuildValidation(connection, target, options_.redact_pii));
+  const std::string typed = TypedName(plan_idx);
+  const std::string typed_rows = TypedRowsName(plan_idx);
+  const std::vector<Check> checks = RowChecks(target);
 
-  // 1. Rows failing any check, kept whole (few) so each check can name its column.
-  CXM_TRY(connection.Execute(fmt::format("CREATE OR REPLACE TEMP TABLE {} AS SELECT * FROM {} WHERE {}",
-                                         kBadRows, kCandidates, validation.any_failed)));
-  std::vector<PendingReject> pending;
-  for (const Check& check : validation.checks) {
+  // Inner query: raw and typed value of every column, each computed once. Outer: the typed
+  // values and one flag that is true when any check fails.
+  std::vector<std::string> inner;
+  std::vector<std::string> outer;
+  if (!is_single_pass) {
+    inner.push_back("__row");
+    outer.push_back("__row");
+  }
+  for (const ColumnSpec& column : target.columns) {
+    const std::string name = QuoteIdentifier(column.name);
+    std::string raw = name;
+    if (is_single_pass) {
+      // Straight from the file's header (matched case-insensitively); absent columns are NULL.
+      raw = "NULL";
+      for (const std::string& header : staged->columns) {
+        if (ToLower(Trim(header)) == column.name) raw = QuoteIdentifier(header);
+      }
+    }
+    inner.push_back(raw + " AS " + QuoteIdentifier("__raw_" + column.name));
+    inner.push_back(TypedSql(column, raw, options_.redact_pii) + " AS " + name);
+    outer.push_back(name);
+  }
+  std::vector<std::string> failures;
+  for (const Check& check : checks) {
+    // Redacted text is never a check's subject, so typed here equals typed unredacted.
+    failures.push_back("coalesce(" +
+                       check.Condition(QuoteIdentifier("__raw_" + check.column->name),
+                                       QuoteIdentifier(check.column->name)) +
+                       ", false)");
+  }
+  outer.push_back((failures.empty() ? "false" : Join(failures, " OR ")) + " AS __bad");
+  const std::string from = is_single_pass ? DelimitedReaderSql() : CandidatesName(plan_idx);
+  if (is_single_pass) CXM_TRY(DropParserRejects(connection));
+  CXM_ASSIGN_OR_RETURN(store::Statement create,
+                       connection.Prepare(fmt::format("CREATE OR REPLACE TEMP TABLE {} AS SELECT {} "
+                                                      "FROM (SELECT {} FROM {})",
+                                                      typed_rows, Join(outer, ", "),
+                                                      Join(inner, ", "), from)));
+  if (is_single_pass) {
+    CXM_TRY(create.Bind(1, std::string_view(staged->path)));
+    const char delimiter = DelimiterOf(staged->format);
+    CXM_TRY(create.Bind(2, std::string_view(&delimiter, 1)));
+  }
+  if (Status created = create.Execute().error(); !created.ok()) return created.Prefixed(staged->path);
+  if (is_single_pass) {
+    CXM_TRY(CollectParserRejects(connection, &staged->parse_rejects));
+    // Rows in file order: the table's own row ids, rebased to 0.
+    CXM_ASSIGN_OR_RETURN(store::QueryResult first_row,
+                         connection.Query("SELECT coalesce(min(rowid), 0)::BIGINT FROM " + typed_rows));
+    CXM_TRY(connection.Execute(fmt::format("CREATE OR REPLACE TEMP VIEW {} AS SELECT (rowid - {}) AS "
+                                           "__row, * FROM {}",
+                                           typed, first_row.ScalarInt64().value_or(0), typed_rows)));
+  } else {
+    CXM_TRY(connection.Execute(
+        fmt::format("CREATE OR REPLACE TEMP VIEW {} AS SELECT * FROM {}", typed, typed_rows)));
+  }
+
+  CXM_ASSIGN_OR_RETURN(store::QueryResult bad_count,
+                       connection.Query(fmt::format("SELECT count(*)::BIGINT FROM {} WHERE __bad", typed_rows)));
+  if (bad_count.ScalarInt64().value_or(0) == 0) return Status::Ok();
+  // The few failing rows, again, check by check, to name each column and reason.
+  CXM_TRY(EnsureStaged(staged, plan, plan_idx));
+  const std::string bad_rows = fmt::format("(SELECT * FROM {} WHERE __row IN (SELECT __row FROM {} "
+                                           "WHERE __bad))",
+                                           CandidatesName(plan_idx), typed);
+  for (const Check& check : checks) {
+    const std::string raw = QuoteIdentifier(check.column->name);
+    const std::string condition =
+        check.Condition(raw, TypedSql(*check.column, raw, /*redact_pii=*/false));
     CXM_TRY(FetchRejects(connection,
                          fmt::format("SELECT __row::BIGINT, {} FROM {} WHERE coalesce({}, false) "
                                      "ORDER BY __row",
-                                     check.value, kBadRows, check.condition),
-                         &check, &pending));
+                                     check.kind == Check::Kind::kRequired
+                                         ? std::string("NULL")
+                                         : "CAST(" + raw + " AS VARCHAR)",
+                                     bad_rows, condition),
+                         check.column->name, check.reason, pending));
+  }
+  return Status::Ok();
+}
+
+Result<TableLoad> Loader::StoreTyped(StagedFile* staged_file, const DerivationPlan& plan,
+                                     std::size_t plan_idx, std::vector<PendingReject> pending) {
+  const StagedFile& staged = *staged_file;
+  store::Connection& connection = store_->connection();
+  const TableSpec& target = *plan.target;
+  const std::string typed = TypedName(plan_idx);
+  TableLoad load{.source = staged.path, .table = target.name};
+  std::vector<std::int64_t> failed_rows;
+  for (const PendingReject& reject : pending) failed_rows.push_back(reject.row);
+
+  // 1. Parents: only where the parent table holds rows at all (loaded earlier, or by an
+  //    earlier derivation of this same file, inside this transaction).
+  for (const ColumnSpec& column : target.columns) {
+    if (column.parent_table.empty()) continue;
+    const TableSpec* parent = store::FindCanonicalTable(column.parent_table);
+    CXM_CHECK(parent != nullptr && parent->key.size() == 1) << column.parent_table;
+    CXM_ASSIGN_OR_RETURN(store::QueryResult has_rows,
+                         connection.Query("SELECT count(*)::BIGINT FROM (SELECT 1 FROM " +
+                                          QuoteIdentifier(parent->name) + " LIMIT 1)"));
+    if (has_rows.ScalarInt64().value_or(0) == 0) continue;
+    const std::string name = QuoteIdentifier(column.name);
+    CXM_TRY(FetchRejects(connection,
+                         fmt::format("SELECT __row::BIGINT, {0} FROM {1} WHERE NOT __bad AND {0} IS "
+                                     "NOT NULL AND {0} NOT IN (SELECT {2} FROM {3}) ORDER BY __row",
+                                     name, typed, QuoteIdentifier(parent->key[0]),
+                                     QuoteIdentifier(parent->name)),
+                         column.name, "is not in " + parent->name, &pending));
   }
 
   // 2. Keys repeated within the file: the last row wins, earlier ones are rejects.
-  std::vector<std::string> typed_key;
-  std::vector<std::string> key_text;
-  for (const std::string& key : target.key) {
-    const std::string typed = TypedSql(*target.FindColumn(key), QuoteIdentifier(key), false);
-    typed_key.push_back(typed);
-    key_text.push_back("CAST(" + typed + " AS VARCHAR)");
+  CXM_TRY(connection.Execute(fmt::format("CREATE OR REPLACE TEMP TABLE {} (__row BIGINT)", kSkipRows)));
+  if (pending.size() > failed_rows.size()) {  // parent rejects: skip those rows too
+    CXM_ASSIGN_OR_RETURN(store::Appender skip, connection.CreateAppender(kSkipRows));
+    for (std::size_t reject_idx = failed_rows.size(); reject_idx < pending.size(); ++reject_idx) {
+      CXM_TRY(skip.Append(pending[reject_idx].row));
+      CXM_TRY(skip.EndRow());
+    }
+    CXM_TRY(skip.Close());
   }
-  const std::string good = fmt::format("(SELECT * FROM {} WHERE __row NOT IN (SELECT __row FROM {}))",
-                                       kCandidates, kBadRows);
+  std::vector<std::string> key;
+  std::vector<std::string> key_text;
+  for (const std::string& column : target.key) {
+    key.push_back(QuoteIdentifier(column));
+    key_text.push_back("CAST(" + QuoteIdentifier(column) + " AS VARCHAR)");
+  }
+  const std::string good = fmt::format("(SELECT * FROM {} WHERE NOT __bad AND __row NOT IN (SELECT "
+                                       "__row FROM {}))",
+                                       typed, kSkipRows);
   CXM_ASSIGN_OR_RETURN(
       store::QueryResult repeated,
       connection.Query(fmt::format("SELECT count(*)::BIGINT FROM (SELECT 1 FROM {} GROUP BY {} "
                                    "HAVING count(*) > 1)",
-                                   good, Join(typed_key, ", "))));
-  const bool has_repeats = repeated.ScalarInt64().value_or(0) > 0;
-  if (has_repeats) {
+                                   good, Join(key, ", "))));
+  if (repeated.ScalarInt64().value_or(0) > 0) {
+    const std::size_t first_repeat = pending.size();
     CXM_TRY(FetchRejects(
         connection,
         fmt::format("SELECT __row::BIGINT, key, kept::BIGINT FROM (SELECT __row, concat_ws(' / ', {0}) "
                     "AS key, max(__row) OVER (PARTITION BY {1}) AS kept FROM {2}) WHERE __row <> kept "
                     "ORDER BY __row",
-                    Join(key_text, ", "), Join(typed_key, ", "), good),
-        nullptr, &pending));
-  }
-  CXM_TRY(connection.Execute(fmt::format("CREATE OR REPLACE TEMP TABLE {} (__row BIGINT)", kSkipRows)));
-  if (!pending.empty()) {
-    CXM_TRY(connection.Execute(fmt::format("INSERT INTO {} SELECT __row FROM {}", kSkipRows, kBadRows)));
-    if (has_repeats) {
-      CXM_ASSIGN_OR_RETURN(store::Appender skip, connection.CreateAppender(kSkipRows));
-      for (const PendingReject& reject : pending) {
-        if (reject.kept_row < 0) continue;
-        CXM_TRY(skip.Append(reject.row));
-        CXM_TRY(skip.EndRow());
-      }
-      CXM_TRY(skip.Close());
+                    Join(key_text, ", "), Join(key, ", "), good),
+        Join(target.key, ", "), "", &pending));
+    CXM_ASSIGN_OR_RETURN(store::Appender skip, connection.CreateAppender(kSkipRows));
+    for (std::size_t reject_idx = first_repeat; reject_idx < pending.size(); ++reject_idx) {
+      CXM_TRY(skip.Append(pending[reject_idx].row));
+      CXM_TRY(skip.EndRow());
     }
+    CXM_TRY(skip.Close());
   }
 
   // 3. Upsert the good rows. An empty table needs no conflict handling, which is much faster.
   std::vector<std::string> columns;
-  std::vector<std::string> values;
-  for (const ColumnSpec& column : target.columns) {
-    columns.push_back(QuoteIdentifier(column.name));
-    values.push_back(TypedSql(column, QuoteIdentifier(column.name), options_.redact_pii));
-  }
+  for (const ColumnSpec& column : target.columns) columns.push_back(QuoteIdentifier(column.name));
   CXM_ASSIGN_OR_RETURN(store::QueryResult existing,
                        connection.Query("SELECT count(*)::BIGINT FROM (SELECT 1 FROM " +
                                         QuoteIdentifier(target.name) + " LIMIT 1)"));
   const bool is_empty = existing.ScalarInt64().value_or(0) == 0;
-  std::string insert = fmt::format("INSERT {}INTO {} ({}, source) SELECT {}, $1 FROM {}",
+  std::string insert = fmt::format("INSERT {}INTO {} ({}, source) SELECT {}, $1 FROM {} WHERE NOT __bad",
                                    is_empty ? "" : "OR REPLACE ", QuoteIdentifier(target.name),
-                                   Join(columns, ", "), Join(values, ", "), kCandidates);
-  if (!pending.empty()) insert += fmt::format(" WHERE __row NOT IN (SELECT __row FROM {})", kSkipRows);
+                                   Join(columns, ", "), Join(columns, ", "), TypedRowsName(plan_idx));
+  if (pending.size() > failed_rows.size()) {
+    insert = fmt::format("INSERT {}INTO {} ({}, source) SELECT {}, $1 FROM {} WHERE NOT __bad AND "
+                         "__row NOT IN (SELECT __row FROM {})",
+                         is_empty ? "" : "OR REPLACE ", QuoteIdentifier(target.name),
+                         Join(columns, ", "), Join(columns, ", "), typed, kSkipRows);
+  }
   CXM_ASSIGN_OR_RETURN(store::Statement insert_rows, connection.Prepare(insert));
   CXM_TRY(insert_rows.Bind(1, std::string_view(staged.path)));
   CXM_ASSIGN_OR_RETURN(store::QueryResult inserted, insert_rows.Execute());
@@ -630,25 +763,24 @@ Result<TableLoad> Loader::LoadDerivation(const StagedFile& staged, const Derivat
       rows.push_back(reject.row);
       if (reject.kept_row >= 0) rows.push_back(reject.kept_row);
     }
+    CXM_TRY(EnsureStaged(staged_file, plan, plan_idx));
     CXM_ASSIGN_OR_RETURN(std::vector<std::int64_t> lines, staged.LinesOf(connection, rows));
     CXM_ASSIGN_OR_RETURN(store::Appender rejects, connection.CreateAppender("rejects"));
     const std::string loaded_at = CurrentUtcTimestamp();
     std::size_t line_idx = 0;
-    std::map<std::int64_t, bool> rejected_rows;
+    std::set<std::int64_t> rejected_rows;
     for (const PendingReject& reject : pending) {
       const std::int64_t line = lines[line_idx++];
       std::string reason = reject.reason;
-      std::string column = reject.column;
       if (reject.kept_row >= 0) {
         const std::int64_t kept_line = lines[line_idx++];
         reason = fmt::format("repeats the key of line {}, which was kept (the last row wins)", kept_line);
-        column = Join(target.key, ", ");
       }
-      rejected_rows[reject.row] = true;
+      rejected_rows.insert(reject.row);
       CXM_TRY(rejects.Append(std::string_view(staged.path)));
       CXM_TRY(rejects.Append(line));
       CXM_TRY(rejects.Append(std::string_view(target.name)));
-      CXM_TRY(rejects.Append(std::string_view(column)));
+      CXM_TRY(rejects.Append(std::string_view(reject.column)));
       CXM_TRY(rejects.Append(std::string_view(reject.value)));
       CXM_TRY(rejects.Append(std::string_view(reason)));
       CXM_TRY(rejects.Append(std::string_view(loaded_at)));

@@ -40,6 +40,8 @@ struct TableLoad {
 
 class Loader {
  public:
+  struct PendingReject;  // a reject before its line number is resolved (loader.cpp)
+
   // Registers cxm's SQL helpers (cxm_ts, cxm_redact, ...) on the store's connection.
   static Result<Loader> Create(store::Store* store, LoadOptions options);
 
@@ -70,12 +72,22 @@ class Loader {
     const Derivation* derivation = nullptr;
   };
 
-  // Stages the file and loads every plan from it, all in one transaction.
+  // Stages the file, computes every plan's typed rows, then writes them all in one transaction.
   Result<std::vector<TableLoad>> LoadStaged(const std::string& path, FileFormat format,
                                             const std::string& timezone,
                                             std::vector<DerivationPlan> plans);
-  Result<TableLoad> LoadDerivation(const StagedFile& staged, const DerivationPlan& plan);
-  Status BuildCandidates(const StagedFile& staged, const DerivationPlan& plan);
+  // The plan's canonical columns as the view __cxm_cand_<plan_idx> (__row + raw values).
+  Status BuildCandidates(const StagedFile& staged, const DerivationPlan& plan, std::size_t plan_idx);
+  // Reads the file as text if a single-pass load has not (only needed to explain rejects).
+  Status EnsureStaged(StagedFile* staged, const DerivationPlan& plan, std::size_t plan_idx);
+  // Typed values and a per-row failure flag as __cxm_typed_<plan_idx>; adds the rejects of the
+  // failing rows to `pending`. Runs outside the transaction: it only reads the file. With
+  // `is_single_pass` it reads and converts a CSV/TSV file in one pass, staging nothing.
+  Status BuildTyped(StagedFile* staged, const DerivationPlan& plan, std::size_t plan_idx,
+                    bool is_single_pass, std::vector<PendingReject>* pending);
+  // Inside the transaction: parent checks, repeated keys, the upsert and the rejects.
+  Result<TableLoad> StoreTyped(StagedFile* staged, const DerivationPlan& plan, std::size_t plan_idx,
+                               std::vector<PendingReject> pending);
 
   store::Store* store_;
   LoadOptions options_;

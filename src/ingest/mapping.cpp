@@ -52,7 +52,7 @@ Result<Mapping> Mapping::Parse(const std::string& text, const std::string& path)
   if (mapping.folder.empty()) mapping.folder = ".";
 
   const auto fail = [&mapping](const toml::node& node, const std::string& message) {
-    return Status::InvalidArgument(mapping.Where(PositionOf(node)) + ": " + message);
+    return Status::InvalidArgument(fmt::format("{}: {}", mapping.Where(PositionOf(node)), message));
   };
   const auto string_field = [&](const toml::table& table, std::string_view key,
                                 std::string* out) -> Status {

@@ -26,6 +26,8 @@ std::string ReadPrefix(const std::string& path, std::size_t bytes) {
   return prefix;
 }
 
+}  // namespace
+
 Status DropParserRejects(store::Connection& connection) {
   return connection.Execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans;");
 }
@@ -51,6 +53,33 @@ Status CollectParserRejects(store::Connection& connection, std::vector<RowReject
   return Status::Ok();
 }
 
+std::string DelimitedReaderSql() {
+  return fmt::format(
+      "read_csv($1, all_varchar = true, header = true, delim = $2, quote = '\"', escape = '\"', "
+      "store_rejects = true, max_line_size = {}, buffer_size = {}, compression = 'auto')",
+      kMaxLineBytes, 4 * kMaxLineBytes);
+}
+
+char DelimiterOf(FileFormat format) { return format == FileFormat::kTsv ? '\t' : ','; }
+
+Result<std::vector<std::string>> ReadDelimitedHeader(store::Connection& connection,
+                                                     const std::string& path, FileFormat format) {
+  CXM_ASSIGN_OR_RETURN(store::Statement header,
+                       connection.Prepare("SELECT * FROM " + DelimitedReaderSql() + " LIMIT 0"));
+  CXM_TRY(header.Bind(1, path));
+  const char delimiter = DelimiterOf(format);
+  CXM_TRY(header.Bind(2, std::string_view(&delimiter, 1)));
+  // The columns are known only once the file is bound, i.e. on execution, not at prepare time.
+  CXM_ASSIGN_OR_RETURN(store::QueryResult result, header.Execute());
+  std::vector<std::string> columns;
+  for (std::uint64_t column_idx = 0; column_idx < result.ColumnCount(); ++column_idx) {
+    columns.push_back(result.ColumnName(column_idx));
+  }
+  return columns;
+}
+
+namespace {
+
 Result<std::vector<std::string>> ColumnsOf(store::Connection& connection, const std::string& table) {
   CXM_ASSIGN_OR_RETURN(store::Statement describe,
                        connection.Prepare("SELECT column_name FROM duckdb_columns() "
@@ -74,11 +103,8 @@ Result<std::int64_t> CountRows(store::Connection& connection, const std::string&
 }
 
 Status StageDelimited(store::Connection& connection, StagedFile* staged, char delimiter) {
-  const std::string sql = fmt::format(
-      "CREATE OR REPLACE TEMP TABLE {} AS SELECT * FROM read_csv($1, all_varchar = true, "
-      "header = true, delim = $2, quote = '\"', escape = '\"', store_rejects = true, "
-      "max_line_size = {}, buffer_size = {}, compression = 'auto')",
-      QuoteIdentifier(staged->table), kMaxLineBytes, 4 * kMaxLineBytes);
+  const std::string sql = fmt::format("CREATE OR REPLACE TEMP TABLE {} AS SELECT * FROM {}",
+                                      QuoteIdentifier(staged->table), DelimitedReaderSql());
   CXM_ASSIGN_OR_RETURN(store::Statement stage, connection.Prepare(sql));
   CXM_TRY(stage.Bind(1, staged->path));
   CXM_TRY(stage.Bind(2, std::string_view(&delimiter, 1)));
@@ -229,7 +255,7 @@ Result<FileFormat> DetectFormat(const std::string& path, const std::string& decl
 
 Result<StagedFile> StageFile(store::Connection& connection, const std::string& path,
                              FileFormat format, const std::string& table) {
-  StagedFile staged{.path = path, .format = format, .table = table};
+  StagedFile staged{.is_staged = true, .path = path, .format = format, .table = table};
   CXM_TRY(DropParserRejects(connection));
   Status status;
   switch (format) {

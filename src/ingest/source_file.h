@@ -31,6 +31,7 @@ struct RowReject {
 };
 
 struct StagedFile {
+  bool is_staged = false;            // false: not read yet (a single-pass load reads it on demand)
   std::string path;
   FileFormat format = FileFormat::kCsv;
   std::string table;                 // temp table: one VARCHAR column per source column
@@ -44,6 +45,19 @@ struct StagedFile {
   Result<std::vector<std::int64_t>> LinesOf(store::Connection& connection,
                                             const std::vector<std::int64_t>& rows) const;
 };
+
+// The read_csv(...) call StageFile uses for CSV/TSV, with $1 = path and $2 = delimiter: lets a
+// caller read and convert a file in one pass with the same dialect, so row i here is row i there.
+std::string DelimitedReaderSql();
+char DelimiterOf(FileFormat format);  // REQUIRES: kCsv or kTsv
+
+// The column names of a CSV/TSV file's header, without reading its rows.
+Result<std::vector<std::string>> ReadDelimitedHeader(store::Connection& connection,
+                                                     const std::string& path, FileFormat format);
+
+// The rows the last read_csv(..., store_rejects = true) could not parse.
+Status CollectParserRejects(store::Connection& connection, std::vector<RowReject>* rejects);
+Status DropParserRejects(store::Connection& connection);
 
 // Stages `path` into the temp table `table` (replacing it).
 Result<StagedFile> StageFile(store::Connection& connection, const std::string& path,

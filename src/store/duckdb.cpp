@@ -1,5 +1,8 @@
 #include "store/duckdb.h"
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <utility>
@@ -8,6 +11,40 @@ namespace cxm::store {
 namespace {
 
 std::string TextOrUnknown(const char* text) { return text ? std::string(text) : "unknown error"; }
+
+// CXM_TRACE_SQL=1 prints each statement run through this layer with its wall time to stderr:
+// how to see where a slow command spends its time.
+bool IsTracing() {
+  static const bool is_tracing = [] {
+    const char* value = std::getenv("CXM_TRACE_SQL");
+    return value != nullptr && *value != '\0' && *value != '0';
+  }();
+  return is_tracing;
+}
+
+class TraceScope {
+ public:
+  explicit TraceScope(const char* sql) : sql_(IsTracing() ? sql : nullptr) {
+    if (sql_) start_ = std::chrono::steady_clock::now();
+  }
+  ~TraceScope() {
+    if (!sql_) return;
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
+    std::string text(sql_);
+    for (char& c : text) {
+      if (c == '\n') c = ' ';
+    }
+    if (text.size() > 160) text = text.substr(0, 157) + "...";
+    std::fprintf(stderr, "[sql %9.1f ms] %s\n", ms, text.c_str());
+  }
+  TraceScope(const TraceScope&) = delete;
+  TraceScope& operator=(const TraceScope&) = delete;
+
+ private:
+  const char* sql_;
+  std::chrono::steady_clock::time_point start_;
+};
 
 }  // namespace
 
@@ -125,7 +162,7 @@ std::optional<std::string> QueryResult::ScalarText() {
 Result<Statement> Statement::Prepare(duckdb_connection connection, const std::string& sql) {
   duckdb_prepared_statement raw = nullptr;
   const duckdb_state state = duckdb_prepare(connection, sql.c_str(), &raw);
-  Statement owned(raw);  // destroy_prepare runs even if prepare failed
+  Statement owned(raw, sql);  // destroy_prepare runs even if prepare failed
   if (state == DuckDBError) return Status::Sql(TextOrUnknown(duckdb_prepare_error(raw)));
   return owned;
 }
@@ -134,6 +171,7 @@ Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
     if (statement_) duckdb_destroy_prepare(&statement_);
     statement_ = std::exchange(other.statement_, nullptr);
+    sql_ = std::move(other.sql_);
   }
   return *this;
 }
@@ -191,6 +229,7 @@ duckdb_type Statement::ColumnType(std::uint64_t column_idx) const {
 duckdb_statement_type Statement::Type() const { return duckdb_prepared_statement_type(statement_); }
 
 Result<QueryResult> Statement::Execute() {
+  TraceScope trace(sql_.c_str());
   duckdb_result raw;
   const duckdb_state state = duckdb_execute_prepared(statement_, &raw);
   QueryResult owned(raw);
@@ -259,6 +298,7 @@ Connection::~Connection() {
 }
 
 Status Connection::Execute(const std::string& sql) {
+  TraceScope trace(sql.c_str());
   duckdb_result raw;
   const duckdb_state state = duckdb_query(connection_, sql.c_str(), &raw);
   QueryResult owned(raw);
@@ -267,6 +307,7 @@ Status Connection::Execute(const std::string& sql) {
 }
 
 Result<QueryResult> Connection::Query(const std::string& sql) {
+  TraceScope trace(sql.c_str());
   duckdb_result raw;
   const duckdb_state state = duckdb_query(connection_, sql.c_str(), &raw);
   QueryResult owned(raw);

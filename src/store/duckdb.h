@@ -93,7 +93,8 @@ class Statement {
   // Owns the prepared statement even when preparation failed (DuckDB wants it destroyed).
   static Result<Statement> Prepare(duckdb_connection connection, const std::string& sql);
 
-  Statement(Statement&& other) noexcept : statement_(std::exchange(other.statement_, nullptr)) {}
+  Statement(Statement&& other) noexcept
+      : statement_(std::exchange(other.statement_, nullptr)), sql_(std::move(other.sql_)) {}
   Statement& operator=(Statement&& other) noexcept;
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -117,8 +118,10 @@ class Statement {
   Result<QueryResult> Execute();
 
  private:
-  explicit Statement(duckdb_prepared_statement statement) : statement_(statement) {}
+  Statement(duckdb_prepared_statement statement, std::string sql)
+      : statement_(statement), sql_(std::move(sql)) {}
   duckdb_prepared_statement statement_;
+  std::string sql_;  // for error context and CXM_TRACE_SQL
 };
 
 // Row-wise bulk insert into one table; values in column order, EndRow after each row.
