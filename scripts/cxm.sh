@@ -37,6 +37,13 @@ case "$what" in
       LEFT JOIN feedback f ON f.interaction_id = i.interaction_id
       WHERE i.touchpoint = 'delivery' GROUP BY ALL ORDER BY late_pct DESC"
     echo
+    echo "Finding: what a late delivery does to the review that follows it:"
+    "$cxm" --db "$db" query "SELECT CASE WHEN i.failure = 'late_delivery' THEN 'late' ELSE 'on time' END AS delivery,
+        count(*) AS reviews, round(avg(f.csat), 2) AS mean_csat,
+        round(100.0 * avg((f.csat >= 4)::INTEGER), 1) AS top2_box_pct
+      FROM feedback f JOIN interactions i ON i.interaction_id = f.interaction_id
+      GROUP BY ALL ORDER BY delivery"
+    echo
     echo "Rows the exports got wrong (kept in the rejects table, never dropped):"
     "$cxm" --db "$db" query "SELECT source, line, column_name, value, reason FROM rejects ORDER BY source, line"
     echo

@@ -58,11 +58,8 @@ std::string QueryText(store::Connection& connection, const std::string& sql) {
 }
 
 
-CommandResult RunCxm(const std::vector<std::string>& args) {
-  // Output goes to temp files, so a chatty child never blocks on a full pipe.
-  TempDir capture;
-  const std::string out_path = capture.File("out");
-  const std::string err_path = capture.File("err");
+int StartCxm(const std::vector<std::string>& args, const std::string& out_path,
+             const std::string& err_path) {
   // posix_spawn, not fork: the test process runs DuckDB's threads.
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -79,7 +76,16 @@ CommandResult RunCxm(const std::vector<std::string>& args) {
   pid_t child = 0;
   const int spawned = ::posix_spawn(&child, binary.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) return {.exit_code = 127, .err = "cannot start " + binary};
+  return spawned == 0 ? child : 0;
+}
+
+CommandResult RunCxm(const std::vector<std::string>& args) {
+  // Output goes to temp files, so a chatty child never blocks on a full pipe.
+  TempDir capture;
+  const std::string out_path = capture.File("out");
+  const std::string err_path = capture.File("err");
+  const pid_t child = StartCxm(args, out_path, err_path);
+  if (child == 0) return {.exit_code = 127, .err = "cannot start " CXM_BINARY};
   int status = 0;
   ::waitpid(child, &status, 0);
   CommandResult result;

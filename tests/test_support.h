@@ -44,4 +44,9 @@ struct CommandResult {
 // Runs the built cxm binary with `args` (no shell), capturing stdout and stderr.
 CommandResult RunCxm(const std::vector<std::string>& args);
 
+// Starts the built cxm binary with `args` and its output sent to the given files; returns its
+// pid (0 on failure) for the caller to wait for or kill.
+int StartCxm(const std::vector<std::string>& args, const std::string& out_path,
+             const std::string& err_path);
+
 }  // namespace cxm::testing

@@ -146,6 +146,20 @@ std::string TypedRowsName(std::size_t plan_idx) {
   return fmt::format("__cxm_typed_rows_{}", plan_idx);
 }
 
+// One row of the rejects table; an empty column means the whole row was at fault (NULL).
+Status AppendReject(store::Appender& rejects, std::string_view source, std::int64_t line,
+                    std::string_view table, std::string_view column, std::string_view value,
+                    std::string_view reason, std::string_view loaded_at) {
+  CXM_TRY(rejects.Append(source));
+  CXM_TRY(rejects.Append(line));
+  CXM_TRY(rejects.Append(table));
+  CXM_TRY(column.empty() ? rejects.AppendNull() : rejects.Append(column));
+  CXM_TRY(rejects.Append(value));
+  CXM_TRY(rejects.Append(reason));
+  CXM_TRY(rejects.Append(loaded_at));
+  return rejects.EndRow();
+}
+
 std::string CurrentUtcTimestamp() {
   const auto now = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
   return fmt::format("{:%Y-%m-%d %H:%M:%S}", now);
@@ -461,18 +475,8 @@ Result<std::vector<TableLoad>> Loader::LoadStaged(const std::string& path, FileF
     CXM_ASSIGN_OR_RETURN(store::Appender rejects, connection.CreateAppender("rejects"));
     const std::string loaded_at = CurrentUtcTimestamp();
     for (const RowReject& reject : staged.parse_rejects) {
-      CXM_TRY(rejects.Append(std::string_view(path)));
-      CXM_TRY(rejects.Append(reject.line));
-      CXM_TRY(rejects.Append(std::string_view(loads[0].table)));
-      if (reject.column.empty()) {
-        CXM_TRY(rejects.AppendNull());
-      } else {
-        CXM_TRY(rejects.Append(std::string_view(reject.column)));
-      }
-      CXM_TRY(rejects.Append(std::string_view(reject.value)));
-      CXM_TRY(rejects.Append(std::string_view(reject.reason)));
-      CXM_TRY(rejects.Append(std::string_view(loaded_at)));
-      CXM_TRY(rejects.EndRow());
+      CXM_TRY(AppendReject(rejects, path, reject.line, loads[0].table, reject.column, reject.value,
+                           reject.reason, loaded_at));
     }
     CXM_TRY(rejects.Close());
     loads[0].rejected += static_cast<std::int64_t>(staged.parse_rejects.size());
@@ -777,14 +781,8 @@ Result<TableLoad> Loader::StoreTyped(StagedFile* staged_file, const DerivationPl
         reason = fmt::format("repeats the key of line {}, which was kept (the last row wins)", kept_line);
       }
       rejected_rows.insert(reject.row);
-      CXM_TRY(rejects.Append(std::string_view(staged.path)));
-      CXM_TRY(rejects.Append(line));
-      CXM_TRY(rejects.Append(std::string_view(target.name)));
-      CXM_TRY(rejects.Append(std::string_view(reject.column)));
-      CXM_TRY(rejects.Append(std::string_view(reject.value)));
-      CXM_TRY(rejects.Append(std::string_view(reason)));
-      CXM_TRY(rejects.Append(std::string_view(loaded_at)));
-      CXM_TRY(rejects.EndRow());
+      CXM_TRY(AppendReject(rejects, staged.path, line, target.name, reject.column, reject.value,
+                           reason, loaded_at));
     }
     CXM_TRY(rejects.Close());
     load.rejected = static_cast<std::int64_t>(rejected_rows.size());

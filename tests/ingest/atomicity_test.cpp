@@ -1,9 +1,7 @@
 // Crash safety (SPEC §7): a load killed at any moment leaves all of its file or none of it.
 // The test starts `cxm ingest` as a child, kills it with SIGKILL after a delay, reopens the
 // store (DuckDB replays its write-ahead log) and counts rows.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,19 +33,8 @@ void WriteInteractions(const std::string& path) {
 }
 
 pid_t StartIngest(const std::string& db, const std::string& file) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  std::string binary = CXM_BINARY;
-  std::vector<std::string> args = {binary, "--db", db, "ingest", file};
-  std::vector<char*> argv;
-  for (std::string& arg : args) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  pid_t child = 0;
-  const int spawned = ::posix_spawn(&child, binary.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  EXPECT_EQ(spawned, 0);
+  const pid_t child = cxm::testing::StartCxm({"--db", db, "ingest", file}, "/dev/null", "/dev/null");
+  EXPECT_NE(child, 0);
   return child;
 }
 
