@@ -1,0 +1,115 @@
+// bench/langid_eval: accuracy of cxm's language identification on the datasets' own texts, per
+// language, for all texts and for texts of 40+ characters (a typical customer comment), with the
+// languages it was confused with.
+//
+//   build/release/bench/langid_eval [SHARED_DATA_DIR]
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "common/strings.h"
+#include "store/duckdb.h"
+#include "text/language_id.h"
+
+namespace {
+
+struct Corpus {
+  std::string language;  // expected code
+  std::string name;
+  std::vector<std::string> texts;
+};
+
+// XED: text<TAB>labels per line.
+std::vector<std::string> ReadXed(const std::string& path) {
+  std::vector<std::string> texts;
+  std::ifstream file(path);
+  std::string line;
+  while (std::getline(file, line)) {
+    const std::size_t tab = line.rfind('\t');
+    if (tab != std::string::npos && tab > 0) texts.push_back(line.substr(0, tab));
+  }
+  return texts;
+}
+
+// BRIGHTER: quoted CSV with a `text` column; read through DuckDB's CSV reader.
+std::vector<std::string> ReadBrighter(cxm::store::Connection& connection, const std::string& path) {
+  std::vector<std::string> texts;
+  cxm::Result<cxm::store::Statement> statement =
+      connection.Prepare("SELECT text FROM read_csv($1, header = true, all_varchar = true)");
+  if (!statement || !statement->Bind(1, path).ok()) return texts;
+  cxm::Result<cxm::store::QueryResult> result = statement->Execute();
+  if (!result) {
+    std::cerr << path << ": " << result.error() << "\n";
+    return texts;
+  }
+  while (std::optional<cxm::store::DataChunk> chunk = result->NextChunk()) {
+    for (std::uint64_t row_idx = 0; row_idx < chunk->RowCount(); ++row_idx) {
+      if (!chunk->Column(0).IsNull(row_idx)) texts.emplace_back(chunk->Column(0).Text(row_idx));
+    }
+  }
+  return texts;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string data = argc > 1 ? argv[1] : CXM_SHARED_DATA_DIR;
+  cxm::Result<cxm::store::Database> database = cxm::store::Database::Open(":memory:");
+  cxm::Result<cxm::store::Connection> connection = database->Connect();
+  std::vector<Corpus> corpora = {
+      {"en", "XED en-annotated test", ReadXed(data + "/xed/test/en-annotated.tsv")},
+      {"en", "BRIGHTER eng dev", ReadBrighter(*connection, data + "/brighter/eng/dev.csv")},
+      {"sv", "XED sv projections test", ReadXed(data + "/xed/test/projections-sv.tsv")},
+      {"sv", "BRIGHTER swe dev", ReadBrighter(*connection, data + "/brighter/swe/dev.csv")},
+      {"nb", "XED no projections test", ReadXed(data + "/xed/test/projections-no.tsv")},
+      {"da", "XED da projections test", ReadXed(data + "/xed/test/projections-da.tsv")},
+      {"ro", "XED ro projections dev", ReadXed(data + "/xed/dev/projections-ro.tsv")},
+      {"ro", "BRIGHTER ron dev", ReadBrighter(*connection, data + "/brighter/ron/dev.csv")},
+      {"fi", "XED fi-annotated test", ReadXed(data + "/xed/test/fi-annotated.tsv")},
+      {"de", "XED de projections test", ReadXed(data + "/xed/test/projections-de.tsv")},
+      {"de", "BRIGHTER deu dev", ReadBrighter(*connection, data + "/brighter/deu/dev.csv")},
+  };
+
+  std::cout << fmt::format("{:<26} {:>4} {:>6} {:>9} {:>7} {:>11}  {}\n", "corpus", "lang", "texts",
+                           "accuracy", "40+ch", "acc 40+ch", "most often mistaken for");
+  std::size_t total_texts = 0;
+  double total_seconds = 0;
+  for (const Corpus& corpus : corpora) {
+    std::size_t correct = 0, long_texts = 0, long_correct = 0;
+    std::map<std::string, int> confusions;
+    const auto start = std::chrono::steady_clock::now();
+    for (const std::string& text : corpus.texts) {
+      const cxm::text::LanguageGuess guess = cxm::text::IdentifyLanguage(text);
+      const bool is_correct = guess.code == corpus.language;
+      correct += is_correct ? 1 : 0;
+      if (!is_correct) ++confusions[guess.code];
+      if (text.size() >= 40) {
+        ++long_texts;
+        long_correct += is_correct ? 1 : 0;
+      }
+    }
+    total_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    total_texts += corpus.texts.size();
+    std::vector<std::pair<int, std::string>> worst;
+    for (const auto& [code, count] : confusions) worst.emplace_back(count, code);
+    std::sort(worst.rbegin(), worst.rend());
+    std::vector<std::string> shown;
+    for (std::size_t idx = 0; idx < worst.size() && idx < 3; ++idx) {
+      shown.push_back(fmt::format("{} {}", worst[idx].second, worst[idx].first));
+    }
+    std::cout << fmt::format("{:<26} {:>4} {:>6} {:>8.1f}% {:>7} {:>10.1f}%  {}\n", corpus.name,
+                             corpus.language, corpus.texts.size(),
+                             100.0 * correct / std::max<std::size_t>(1, corpus.texts.size()),
+                             long_texts, 100.0 * long_correct / std::max<std::size_t>(1, long_texts),
+                             cxm::Join(shown, ", "));
+  }
+  std::cout << fmt::format("{} texts in {:.3f} s: {:.0f} texts/s on one core\n", total_texts,
+                           total_seconds, total_texts / total_seconds);
+  return 0;
+}
