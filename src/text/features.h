@@ -1,0 +1,27 @@
+// Hashed features of a text for linear models (the fastText recipe without embeddings): word
+// unigrams and bigrams and character 3-5-grams of each word (with '<' '>' boundary marks), all
+// hashed into 2^bits buckets. Emoji and emoticons are words of their own.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "text/tokenizer.h"
+
+namespace cxm::text {
+
+struct FeatureOptions {
+  int bucket_bits = 18;    // 2^18 buckets
+  int min_char_ngram = 3;  // 0 disables character n-grams
+  int max_char_ngram = 5;
+  bool use_bigrams = true;
+};
+
+// Bucket indices, one per feature occurrence (repeats count twice), in [0, 2^bucket_bits).
+std::vector<std::uint32_t> HashFeatures(const std::vector<Token>& tokens, const FeatureOptions& options);
+
+// FNV-1a, 64-bit: stable across platforms and runs, so a saved model hashes the same way.
+std::uint64_t StableHash(std::string_view text, std::uint64_t seed = 0xcbf29ce484222325ULL);
+
+}  // namespace cxm::text

@@ -1,0 +1,200 @@
+#include "text/tokenizer.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include <string>
+
+namespace cxm::text {
+namespace {
+
+// Negators per language; contractions ending in "n't" are recognised by their suffix. Finnish
+// negation verbs "en"/"ei" are left out: they are common words in sv/da/nb ("a", "one").
+constexpr std::string_view kNegators[] = {
+    "not", "no", "never", "nothing", "nobody", "nowhere", "neither", "nor", "cannot",  // en
+    "inte", "ej", "aldrig", "ingen", "inget", "inga",                                    // sv
+    "ikke", "ikkje", "aldri", "intet",                                                   // nb/da
+    "nu", "nici", "niciodată", "niciun", "nicio", "nimic",                               // ro
+    "eivät",                                                                             // fi
+    "nicht", "kein", "keine", "nie"};                                                    // de
+
+// Words that start a new clause and so end a negation's scope ("not fast but friendly").
+constexpr std::string_view kScopeBreakers[] = {"but", "men", "dar", "however", "aber", "mutta",
+                                               "însă", "doch"};
+
+constexpr std::string_view kEmoticons[] = {":-)", ":)", ":-(", ":(", ":-d", ":d", ";-)", ";)",
+                                           ":-p", ":p", ":'(", ":/", ":-/", ":|", "<3", "</3",
+                                           ":-o", ":o", "xd", "^^", "^_^"};  // case-folded
+
+bool IsInScopeBreakers(std::string_view word) {
+  for (std::string_view breaker : kScopeBreakers) {
+    if (word == breaker) return true;
+  }
+  return false;
+}
+
+std::string FoldCase(std::string_view text) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  if (U_SUCCESS(status)) {
+    icu::UnicodeString normalized = nfc->normalize(unicode, status);
+    if (U_SUCCESS(status)) unicode = normalized;
+  }
+  unicode.foldCase();
+  std::string folded;
+  unicode.toUTF8String(folded);
+  return folded;
+}
+
+// "sooooo" -> "soo": any code point repeated 3+ times is kept twice.
+std::string CutElongation(const std::string& word) {
+  std::string cut;
+  int32_t offset = 0;
+  const int32_t length = static_cast<int32_t>(word.size());
+  UChar32 previous = -1;
+  int repeats = 0;
+  while (offset < length) {
+    const int32_t start = offset;
+    UChar32 code_point;
+    U8_NEXT(word.data(), offset, length, code_point);
+    repeats = code_point == previous ? repeats + 1 : 1;
+    previous = code_point;
+    if (repeats <= 2) cut.append(word, static_cast<std::size_t>(start), static_cast<std::size_t>(offset - start));
+  }
+  return cut;
+}
+
+bool IsEmoji(UChar32 code_point) {
+  return u_hasBinaryProperty(code_point, UCHAR_EXTENDED_PICTOGRAPHIC) ||
+         (code_point >= 0x1F1E6 && code_point <= 0x1F1FF);  // regional indicators (flags)
+}
+
+bool IsWordPart(UChar32 code_point) {
+  return u_isalpha(code_point) || u_hasBinaryProperty(code_point, UCHAR_DIACRITIC) ||
+         u_charType(code_point) == U_NON_SPACING_MARK;
+}
+
+}  // namespace
+
+bool IsNegator(std::string_view folded_word) {
+  for (std::string_view negator : kNegators) {
+    if (folded_word == negator) return true;
+  }
+  return folded_word.size() > 3 && folded_word.ends_with("n't");
+}
+
+std::vector<Token> Tokenize(std::string_view raw_text) {
+  const std::string text = FoldCase(raw_text);
+  std::vector<Token> tokens;
+  bool is_negated = false;
+  const int32_t length = static_cast<int32_t>(text.size());
+  int32_t offset = 0;
+  while (offset < length) {
+    // Emoticons first: they are made of punctuation the rest would split.
+    bool is_emoticon = false;
+    for (std::string_view emoticon : kEmoticons) {
+      // "xd" only as a whole token, not inside "xdxd" words or after letters.
+      const bool is_wordlike = emoticon == "xd";
+      if (text.compare(static_cast<std::size_t>(offset), emoticon.size(), emoticon) == 0 &&
+          (!is_wordlike || ((offset == 0 || text[offset - 1] == ' ') &&
+                            (offset + 2 == length || text[offset + 2] == ' ')))) {
+        tokens.push_back({std::string(emoticon), Token::Kind::kEmoticon});
+        offset += static_cast<int32_t>(emoticon.size());
+        is_emoticon = true;
+        break;
+      }
+    }
+    if (is_emoticon) continue;
+
+    const int32_t start = offset;
+    UChar32 code_point;
+    U8_NEXT(text.data(), offset, length, code_point);
+    if (code_point < 0) continue;  // invalid byte: skipped
+
+    if (IsWordPart(code_point)) {
+      int32_t end = offset;
+      while (end < length) {
+        int32_t next = end;
+        UChar32 following;
+        U8_NEXT(text.data(), next, length, following);
+        if (following >= 0 && IsWordPart(following)) {
+          end = next;
+          continue;
+        }
+        // An apostrophe or hyphen inside a word ("don't", "e-post") keeps it whole.
+        if ((following == '\'' || following == 0x2019 || following == '-') && next < length) {
+          int32_t after = next;
+          UChar32 letter;
+          U8_NEXT(text.data(), after, length, letter);
+          if (letter >= 0 && IsWordPart(letter)) {
+            end = after;
+            continue;
+          }
+        }
+        break;
+      }
+      std::string word = text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(end - start));
+      // Typographic apostrophes read as plain ones, so "don’t" is "don't".
+      if (word.find("\xe2\x80\x99") != std::string::npos) {
+        std::string plain;
+        for (std::size_t at = 0; at < word.size(); ++at) {
+          if (word.compare(at, 3, "\xe2\x80\x99") == 0) {
+            plain.push_back('\'');
+            at += 2;
+          } else {
+            plain.push_back(word[at]);
+          }
+        }
+        word = std::move(plain);
+      }
+      word = CutElongation(word);
+      offset = end;
+      if (IsInScopeBreakers(word)) is_negated = false;
+      const bool is_negator = IsNegator(word);
+      if (is_negated && !is_negator) word.insert(0, "neg_");
+      tokens.push_back({std::move(word), Token::Kind::kWord});
+      if (is_negator) is_negated = true;
+    } else if (u_isdigit(code_point)) {
+      while (offset < length) {
+        int32_t next = offset;
+        UChar32 following;
+        U8_NEXT(text.data(), next, length, following);
+        if (following < 0 || !(u_isdigit(following) || following == '.' || following == ',')) break;
+        offset = next;
+      }
+      tokens.push_back({"<num>", Token::Kind::kNumber});
+    } else if (IsEmoji(code_point)) {
+      // An emoji with its modifiers and joined emoji (skin tones, ZWJ sequences) is one token.
+      while (offset < length) {
+        int32_t next = offset;
+        UChar32 following;
+        U8_NEXT(text.data(), next, length, following);
+        const bool is_modifier =
+            following == 0xFE0F || (following >= 0x1F3FB && following <= 0x1F3FF);
+        if (following == 0x200D && next < length) {
+          U8_NEXT(text.data(), next, length, following);  // the emoji it joins
+          offset = next;
+        } else if (is_modifier) {
+          offset = next;
+        } else {
+          break;
+        }
+      }
+      tokens.push_back({text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(offset - start)),
+                        Token::Kind::kEmoji});
+    } else if (code_point == '!' || code_point == '?') {
+      while (offset < length && (text[offset] == '!' || text[offset] == '?')) ++offset;
+      const std::string run = text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(offset - start));
+      tokens.push_back({run.size() > 1 ? run.substr(0, 2) : run, Token::Kind::kPunctuation});
+      is_negated = false;
+    } else if (code_point == '.' || code_point == ',' || code_point == ';' || code_point == ':') {
+      is_negated = false;  // clause break ends a negation's scope
+    }
+  }
+  return tokens;
+}
+
+}  // namespace cxm::text
