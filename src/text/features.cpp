@@ -23,12 +23,14 @@ constexpr std::uint64_t kCharSeed = 0x9e3779b97f4a7c15ULL;
 void AddCharNgrams(const std::string& word, const FeatureOptions& options, std::uint64_t mask,
                    std::vector<std::uint32_t>* features) {
   // Code point offsets of "<word>", so n-grams never split a multi-byte character.
-  std::string marked;
-  marked.reserve(word.size() + 2);
+  // Reused per thread: this runs for every word of every text.
+  thread_local std::string marked;
+  thread_local std::vector<int32_t> starts;
+  marked.clear();
   marked.push_back('<');
   marked.append(word);
   marked.push_back('>');
-  std::vector<int32_t> starts;
+  starts.clear();
   const int32_t length = static_cast<int32_t>(marked.size());
   for (int32_t offset = 0; offset < length;) {
     starts.push_back(offset);

@@ -28,7 +28,8 @@ std::vector<float> LinearClassifier::Scores(const std::vector<std::uint32_t>& fe
     // without drowning each feature as a plain average does (0.406 vs 0.367 macro-F1 on
     // GoEmotions with the same features).
     const float scale = 1.0f / std::sqrt(static_cast<float>(features.size()));
-    std::vector<float> sums(static_cast<std::size_t>(label_count_), 0.0f);
+    thread_local std::vector<float> sums;
+    sums.assign(static_cast<std::size_t>(label_count_), 0.0f);
     for (std::uint32_t feature : features) {
       CXM_CHECK(static_cast<int>(feature) < bucket_count_) << feature;
       const float* row = &weights_[static_cast<std::size_t>(feature) * label_count_];

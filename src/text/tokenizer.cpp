@@ -36,6 +36,16 @@ bool IsInScopeBreakers(std::string_view word) {
 }
 
 std::string FoldCase(std::string_view text) {
+  // ASCII is already NFC and folds to lower case: skip ICU for it (most English text).
+  bool is_ascii = true;
+  for (char c : text) is_ascii &= static_cast<unsigned char>(c) < 0x80;
+  if (is_ascii) {
+    std::string folded(text);
+    for (char& c : folded) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return folded;
+  }
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
   icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
@@ -95,7 +105,10 @@ std::vector<Token> Tokenize(std::string_view raw_text) {
   while (offset < length) {
     // Emoticons first: they are made of punctuation the rest would split.
     bool is_emoticon = false;
+    const char first = text[static_cast<std::size_t>(offset)];
+    const bool may_be_emoticon = first == ':' || first == ';' || first == '<' || first == 'x' || first == '^';
     for (std::string_view emoticon : kEmoticons) {
+      if (!may_be_emoticon) break;
       // "xd" only as a whole token, not inside "xdxd" words or after letters.
       const bool is_wordlike = emoticon == "xd";
       if (text.compare(static_cast<std::size_t>(offset), emoticon.size(), emoticon) == 0 &&
