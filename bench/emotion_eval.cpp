@@ -49,6 +49,7 @@ Dataset ReadGoEmotions(const std::string& path, const cxm::text::FeatureOptions&
 
 int main(int argc, char** argv) {
   std::string data = CXM_SHARED_DATA_DIR;
+  std::string speed_file;  // --speed FILE: also time tokenise+predict over its lines
   cxm::text::TrainOptions train_options;
   cxm::text::FeatureOptions feature_options;
   for (int arg_idx = 1; arg_idx + 1 < argc; arg_idx += 2) {
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
     if (flag == "--lr") train_options.learning_rate = std::stod(value);
     if (flag == "--bits") feature_options.bucket_bits = std::stoi(value);
     if (flag == "--data") data = value;
+    if (flag == "--speed") speed_file = value;
   }
   constexpr int kLabels = 28;
   const Dataset train = ReadGoEmotions(data + "/goemotions/train.tsv", feature_options);
@@ -86,5 +88,20 @@ int main(int argc, char** argv) {
       test.texts.size(), scores.macro_f1, scores.micro_f1, train.texts.size(), train_seconds,
       train_options.epochs, train_options.learning_rate, feature_options.bucket_bits,
       test.texts.size() / predict_seconds);
+
+  if (!speed_file.empty()) {
+    std::ifstream file(speed_file);
+    std::vector<std::string> texts;
+    for (std::string line; std::getline(file, line);) texts.push_back(line);
+    start = Clock::now();
+    std::size_t label_total = 0;
+    for (const std::string& text : texts) {
+      label_total += model.Predict(
+          cxm::text::HashFeatures(cxm::text::Tokenize(text), feature_options)).size();
+    }
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    std::cout << fmt::format("speed: {:.0f} texts/s tokenise+predict over {} texts ({} labels)\n",
+                             texts.size() / seconds, texts.size(), label_total);
+  }
   return 0;
 }
