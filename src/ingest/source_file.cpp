@@ -96,12 +96,6 @@ Result<std::vector<std::string>> ColumnsOf(store::Connection& connection, const 
   return columns;
 }
 
-Result<std::int64_t> CountRows(store::Connection& connection, const std::string& table) {
-  CXM_ASSIGN_OR_RETURN(store::QueryResult result,
-                       connection.Query("SELECT count(*)::BIGINT FROM " + QuoteIdentifier(table)));
-  return result.ScalarInt64().value_or(0);
-}
-
 Status StageDelimited(store::Connection& connection, StagedFile* staged, char delimiter) {
   const std::string sql = fmt::format("CREATE OR REPLACE TEMP TABLE {} AS SELECT * FROM {}",
                                       QuoteIdentifier(staged->table), DelimitedReaderSql());
@@ -269,7 +263,6 @@ Result<StagedFile> StageFile(store::Connection& connection, const std::string& p
   for (std::string& column : columns) {
     if (column != "__line") staged.columns.push_back(std::move(column));
   }
-  CXM_ASSIGN_OR_RETURN(staged.row_count, CountRows(connection, table));
   if (staged.row_expression == "rowid") {
     // Inside a transaction a new table's row ids start at a large offset, not 0: rebase them
     // so that a row's position in the file is rowid - first rowid.

@@ -38,7 +38,6 @@ struct StagedFile {
   std::vector<std::string> columns;  // source column names, in file order
   std::string row_expression;        // SQL giving a row's position in the file ("rowid")
   std::vector<RowReject> parse_rejects;
-  std::int64_t row_count = 0;
 
   // Physical 1-based line numbers of the given rows (values of row_expression), in the same
   // order. For CSV this accounts for quoted newlines and for lines rejected by the parser.
