@@ -440,7 +440,7 @@ Result<std::vector<TableLoad>> Loader::LoadStaged(const std::string& path, FileF
   StagedFile staged{.path = path, .format = format, .table = kSourceTable};
   if (is_single_pass) {
     Result<std::vector<std::string>> header = ReadDelimitedHeader(connection, path, format);
-    if (!header.has_value()) return header.error().Prefixed(path);
+    if (!header.has_value()) return FileReadError(path, format, header.error());
     staged.columns = std::move(header).value();
   } else {
     CXM_ASSIGN_OR_RETURN(staged, StageFile(connection, path, format, kSourceTable));
@@ -631,7 +631,9 @@ Status Loader::BuildTyped(StagedFile* staged, const DerivationPlan& plan, std::s
     const char delimiter = DelimiterOf(staged->format);
     CXM_TRY(create.Bind(2, std::string_view(&delimiter, 1)));
   }
-  if (Status created = create.Execute().error(); !created.ok()) return created.Prefixed(staged->path);
+  if (Status created = create.Execute().error(); !created.ok()) {
+    return is_single_pass ? FileReadError(staged->path, staged->format, created) : created;
+  }
   if (is_single_pass) {
     CXM_TRY(CollectParserRejects(connection, &staged->parse_rejects));
     // Rows in file order: the table's own row ids, rebased to 0.

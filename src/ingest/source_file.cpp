@@ -155,7 +155,7 @@ Status StageJsonLines(store::Connection& connection, StagedFile* staged) {
     }
   }
   if (columns.empty()) {
-    return Status::InvalidArgument(staged->path + ": no JSON objects with any keys");
+    return Status::InvalidArgument("no JSON objects with any keys");
   }
   // The paths are bound as one list parameter: key names never become SQL text.
   std::vector<std::string> selects = {
@@ -210,6 +210,13 @@ std::string_view FormatName(FileFormat format) {
   return "csv";
 }
 
+Status FileReadError(const std::string& path, FileFormat format, const Status& error) {
+  if (error.code() != Status::Code::kSql) return error.Prefixed(path);
+  std::string first_line = error.message().substr(0, error.message().find('\n'));
+  return Status::InvalidArgument(
+      fmt::format("{}: cannot be read as {}: {}", path, FormatName(format), first_line));
+}
+
 Result<FileFormat> DetectFormat(const std::string& path, const std::string& declared) {
   if (declared == "csv") return FileFormat::kCsv;
   if (declared == "tsv") return FileFormat::kTsv;
@@ -222,6 +229,9 @@ Result<FileFormat> DetectFormat(const std::string& path, const std::string& decl
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) {
     return Status::NotFound(path + ": no such file");
+  }
+  if (std::filesystem::file_size(path, error) == 0) {
+    return Status::InvalidArgument(path + ": the file is empty");
   }
   std::string name = ToLower(std::filesystem::path(path).filename().string());
   if (EndsWith(name, ".gz")) name.resize(name.size() - 3);
@@ -258,7 +268,7 @@ Result<StagedFile> StageFile(store::Connection& connection, const std::string& p
     case FileFormat::kJsonLines: status = StageJsonLines(connection, &staged); break;
     case FileFormat::kParquet: status = StageParquet(connection, &staged); break;
   }
-  if (!status.ok()) return status.Prefixed(path);
+  if (!status.ok()) return FileReadError(path, format, status);
   CXM_ASSIGN_OR_RETURN(std::vector<std::string> columns, ColumnsOf(connection, table));
   for (std::string& column : columns) {
     if (column != "__line") staged.columns.push_back(std::move(column));

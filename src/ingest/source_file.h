@@ -58,6 +58,11 @@ Result<std::vector<std::string>> ReadDelimitedHeader(store::Connection& connecti
 Status CollectParserRejects(store::Connection& connection, std::vector<RowReject>* rejects);
 Status DropParserRejects(store::Connection& connection);
 
+// A file the reader cannot take at all (not CSV, truncated Parquet, ...) is the user's error:
+// InvalidArgument naming the file and format, with the reader's first line of explanation.
+// Other errors pass through with the file name prefixed.
+Status FileReadError(const std::string& path, FileFormat format, const Status& error);
+
 // Stages `path` into the temp table `table` (replacing it).
 Result<StagedFile> StageFile(store::Connection& connection, const std::string& path,
                              FileFormat format, const std::string& table);

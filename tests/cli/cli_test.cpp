@@ -74,6 +74,27 @@ TEST_F(CliTest, UserErrorsExitWithOne) {
   EXPECT_NE(unknown_column.err.find("favourite_colour"), std::string::npos) << unknown_column.err;
 }
 
+TEST_F(CliTest, HostileFilesAreRefusedAsUserErrorsNamingTheFile) {
+  // Random bytes as CSV and as Parquet, an empty file, a truncated JSON line: exit 1 (the
+  // input is wrong), never a crash or an internal error, and the store is left as it was.
+  std::string noise;
+  std::uint32_t state = 12345;
+  for (int byte = 0; byte < 5000; ++byte) {
+    state = state * 1103515245u + 12345u;
+    noise.push_back(static_cast<char>(state >> 24));
+  }
+  WriteFile(dir_.File("noise.csv"), noise);
+  WriteFile(dir_.File("noise.parquet"), noise);
+  WriteFile(dir_.File("empty.csv"), "");
+  WriteFile(dir_.File("truncated.jsonl"), "{\"customer_id\": ");
+  for (const char* name : {"noise.csv", "noise.parquet", "empty.csv", "truncated.jsonl"}) {
+    const CommandResult result = Cxm({"ingest", dir_.File(name)});
+    EXPECT_EQ(result.exit_code, 1) << name << ": " << result.err;
+    EXPECT_NE(result.err.find(name), std::string::npos) << result.err;
+  }
+  EXPECT_EQ(Cxm({"query", "--format", "csv", "SELECT count(*) AS n FROM rejects"}).out, "n\n0\n");
+}
+
 TEST_F(CliTest, NewerDatabaseExitsWithOneAndSaysUpgrade) {
   ASSERT_EQ(Cxm({"init"}).exit_code, 0);
   {
