@@ -1,11 +1,15 @@
 #include "text/linear_classifier.h"
 
 #include <algorithm>
+#include <cstring>
+#include <fstream>
 #include <cmath>
 #include <numeric>
 #include <random>
 
 #include "common/check.h"
+#include "common/strings.h"
+#include "text/features.h"
 
 namespace cxm::text {
 namespace {
@@ -116,6 +120,112 @@ std::vector<int> LinearClassifier::Predict(const std::vector<std::uint32_t>& fea
     if (scores[label] >= thresholds_[label]) labels.push_back(label);
   }
   return labels;
+}
+
+namespace {
+
+constexpr char kMagic[8] = {'C', 'X', 'M', 'L', 'I', 'N', '0', '1'};
+constexpr std::uint32_t kFormatVersion = 1;
+
+template <typename T>
+void Put(std::string* out, const T& value) {
+  out->append(reinterpret_cast<const char*>(&value), sizeof(T));
+}
+void PutFloats(std::string* out, const std::vector<float>& values) {
+  out->append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float));
+}
+
+// Reads fixed-size fields from a byte buffer, refusing to run past its end.
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
+  template <typename T>
+  bool Get(T* value) {
+    if (bytes_.size() - offset_ < sizeof(T)) return false;
+    std::memcpy(value, bytes_.data() + offset_, sizeof(T));
+    offset_ += sizeof(T);
+    return true;
+  }
+  bool GetFloats(std::size_t count, std::vector<float>* values) {
+    if ((bytes_.size() - offset_) / sizeof(float) < count) return false;
+    values->resize(count);
+    std::memcpy(values->data(), bytes_.data() + offset_, count * sizeof(float));
+    offset_ += count * sizeof(float);
+    return true;
+  }
+  bool GetText(std::size_t length, std::string* text) {
+    if (bytes_.size() - offset_ < length) return false;
+    text->assign(bytes_.data() + offset_, length);
+    offset_ += length;
+    return true;
+  }
+  std::size_t offset() const { return offset_; }
+
+ private:
+  std::string_view bytes_;
+  std::size_t offset_ = 0;
+};
+
+}  // namespace
+
+Status LinearClassifier::Save(const std::string& path, const std::string& metadata) const {
+  std::string bytes(kMagic, sizeof(kMagic));
+  Put(&bytes, kFormatVersion);
+  Put(&bytes, static_cast<std::uint32_t>(bucket_count_));
+  Put(&bytes, static_cast<std::uint32_t>(label_count_));
+  Put(&bytes, static_cast<std::uint64_t>(metadata.size()));
+  bytes += metadata;
+  PutFloats(&bytes, weights_);
+  PutFloats(&bytes, bias_);
+  PutFloats(&bytes, thresholds_);
+  Put(&bytes, StableHash(bytes));
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  file.close();
+  if (!file) return Status::Io(path + ": cannot write the model file");
+  return Status::Ok();
+}
+
+Result<LinearClassifier::Loaded> LinearClassifier::Load(const std::string& path) {
+  CXM_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(path));
+  const auto corrupt = [&path](const std::string& what) {
+    return Status::InvalidArgument(path + ": not a usable cxm model file (" + what +
+                                   "); retrain it with `cxm train` or restore it from git");
+  };
+  if (bytes.size() < sizeof(kMagic) + sizeof(std::uint64_t) ||
+      std::memcmp(bytes.data(), kMagic, sizeof(kMagic)) != 0) {
+    return corrupt("bad magic");
+  }
+  std::uint64_t stored_checksum = 0;
+  std::memcpy(&stored_checksum, bytes.data() + bytes.size() - sizeof(stored_checksum),
+              sizeof(stored_checksum));
+  const std::string_view body(bytes.data(), bytes.size() - sizeof(stored_checksum));
+  Reader reader(body.substr(sizeof(kMagic)));
+  std::uint32_t version = 0, bucket_count = 0, label_count = 0;
+  std::uint64_t metadata_length = 0;
+  if (!reader.Get(&version)) return corrupt("truncated header");
+  if (version > kFormatVersion) {
+    return Status::Version(path + ": model format v" + std::to_string(version) +
+                           " is newer than this cxm reads (v" + std::to_string(kFormatVersion) +
+                           "); upgrade cxm");
+  }
+  if (StableHash(body) != stored_checksum) return corrupt("checksum mismatch");
+  if (!reader.Get(&bucket_count) || !reader.Get(&label_count) || !reader.Get(&metadata_length)) {
+    return corrupt("truncated header");
+  }
+  if (bucket_count == 0 || label_count == 0 || bucket_count > (1u << 26) || label_count > 4096) {
+    return corrupt("implausible sizes");
+  }
+  Loaded loaded{LinearClassifier(static_cast<int>(bucket_count), static_cast<int>(label_count)), ""};
+  LinearClassifier& model = loaded.classifier;
+  if (!reader.GetText(metadata_length, &loaded.metadata) ||
+      !reader.GetFloats(model.weights_.size(), &model.weights_) ||
+      !reader.GetFloats(model.bias_.size(), &model.bias_) ||
+      !reader.GetFloats(model.thresholds_.size(), &model.thresholds_)) {
+    return corrupt("truncated body");
+  }
+  if (reader.offset() + sizeof(kMagic) != body.size()) return corrupt("trailing bytes");
+  return loaded;
 }
 
 F1Scores ComputeF1(const std::vector<std::vector<int>>& gold,

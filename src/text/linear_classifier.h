@@ -44,12 +44,27 @@ class LinearClassifier {
   int label_count() const { return label_count_; }
   int bucket_count() const { return bucket_count_; }
 
+  // Model file (docs/model-format.md): magic "CXMLIN01", format version, sizes, the caller's
+  // metadata text (feature settings, label names), weights, biases, thresholds, and an FNV-1a
+  // checksum of everything before it. Io on a write failure.
+  Status Save(const std::string& path, const std::string& metadata) const;
+
+  struct Loaded;
+  // NotFound for a missing file; kVersion for a newer format; InvalidArgument naming the file
+  // for a truncated or corrupt one (bad magic, sizes, checksum).
+  static Result<Loaded> Load(const std::string& path);
+
  private:
   int bucket_count_;
   int label_count_;
   std::vector<float> weights_;        // [bucket][label]
   std::vector<float> bias_;           // [label]
   std::vector<float> thresholds_;     // [label]
+};
+
+struct LinearClassifier::Loaded {
+  LinearClassifier classifier;
+  std::string metadata;
 };
 
 // Macro- and micro-averaged F1 of predictions against gold label sets, over `label_count`

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "common/strings.h"
+
+#include "test_support.h"
 #include "text/features.h"
 
 namespace cxm::text {
@@ -55,6 +58,60 @@ TEST(LinearClassifierTest, SameSeedSameModel) {
   first.Train(examples, {.epochs = 5, .seed = 7});
   second.Train(examples, {.epochs = 5, .seed = 7});
   EXPECT_EQ(first.Scores({3}), second.Scores({3}));
+}
+
+TEST(LinearClassifierTest, SavedModelLoadsWithTheSameScoresAndMetadata) {
+  std::vector<Example> examples = {{{1, 3}, {0}}, {{2, 3}, {1}}, {{1}, {0}}, {{2}, {1}}};
+  LinearClassifier model(4, 2);
+  model.Train(examples, {.epochs = 5});
+  model.TuneThresholds(examples);
+  cxm::testing::TempDir dir;
+  const std::string path = dir.File("model.cxm");
+  ASSERT_TRUE(model.Save(path, "{\"labels\": [\"joy\", \"anger\"]}").ok());
+  Result<LinearClassifier::Loaded> loaded = LinearClassifier::Load(path);
+  ASSERT_TRUE(loaded.has_value()) << loaded.error();
+  EXPECT_EQ(loaded->metadata, "{\"labels\": [\"joy\", \"anger\"]}");
+  EXPECT_EQ(loaded->classifier.Scores({1, 3}), model.Scores({1, 3}));
+  EXPECT_EQ(loaded->classifier.thresholds(), model.thresholds());
+}
+
+TEST(LinearClassifierTest, CorruptTruncatedOrNewerModelFilesAreRefusedClearly) {
+  LinearClassifier model(4, 2);
+  cxm::testing::TempDir dir;
+  const std::string path = dir.File("model.cxm");
+  ASSERT_TRUE(model.Save(path, "meta").ok());
+  std::string bytes;
+  {
+    Result<std::string> read = ReadWholeFile(path);
+    ASSERT_TRUE(read.has_value());
+    bytes = *read;
+  }
+  const auto load_bytes = [&](const std::string& contents) {
+    cxm::testing::WriteFile(path, contents);
+    return LinearClassifier::Load(path);
+  };
+  std::string flipped = bytes;
+  flipped[40] ^= 0x01;  // one bit in the weights
+  Result<LinearClassifier::Loaded> corrupt = load_bytes(flipped);
+  ASSERT_FALSE(corrupt.has_value());
+  EXPECT_EQ(corrupt.error().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(corrupt.error().message().find("checksum mismatch"), std::string::npos);
+
+  Result<LinearClassifier::Loaded> truncated = load_bytes(bytes.substr(0, 20));
+  ASSERT_FALSE(truncated.has_value());
+  EXPECT_NE(truncated.error().message().find(path), std::string::npos);
+
+  Result<LinearClassifier::Loaded> not_a_model = load_bytes("hello, world, not a model");
+  ASSERT_FALSE(not_a_model.has_value());
+  EXPECT_NE(not_a_model.error().message().find("bad magic"), std::string::npos);
+
+  std::string newer = bytes;
+  newer[8] = 9;  // format version 9
+  Result<LinearClassifier::Loaded> future = load_bytes(newer);
+  ASSERT_FALSE(future.has_value());
+  EXPECT_EQ(future.error().code(), Status::Code::kVersion);
+
+  EXPECT_EQ(LinearClassifier::Load(dir.File("absent.cxm")).error().code(), Status::Code::kNotFound);
 }
 
 TEST(F1Test, MacroAndMicroF1WorkedByHand) {
