@@ -36,6 +36,10 @@ Command AddIngestCommand(CLI::App& app) {
         ingest::Loader::Create(&store, {.redact_pii = !options->keep_pii, .table = options->table}));
 
     std::vector<ingest::TableLoad> loads;
+    const auto print_file_line = [](const ingest::TableLoad& load) {
+      std::cout << fmt::format("{}: {}: loaded {}, rejected {}\n", load.source, load.table,
+                               load.loaded, load.rejected);
+    };
     if (!options->mapping_path.empty()) {
       CXM_ASSIGN_OR_RETURN(ingest::Mapping mapping, ingest::Mapping::Load(options->mapping_path));
       CXM_ASSIGN_OR_RETURN(loads, loader.LoadWithMapping(mapping, options->files));
@@ -45,10 +49,7 @@ Command AddIngestCommand(CLI::App& app) {
       for (const std::string& file : options->files) {
         Result<std::vector<ingest::TableLoad>> file_loads = loader.LoadFile(file);
         if (!file_loads.has_value()) {
-          for (const ingest::TableLoad& load : loads) {
-            std::cout << fmt::format("{}: {}: loaded {}, rejected {}\n", load.source, load.table,
-                                     load.loaded, load.rejected);
-          }
+          for (const ingest::TableLoad& load : loads) print_file_line(load);
           return file_loads.error();
         }
         loads.insert(loads.end(), file_loads->begin(), file_loads->end());
@@ -59,8 +60,7 @@ Command AddIngestCommand(CLI::App& app) {
     std::set<std::string> sources;
     std::int64_t total_rejected = 0;
     for (const ingest::TableLoad& load : loads) {
-      std::cout << fmt::format("{}: {}: loaded {}, rejected {}\n", load.source, load.table,
-                               load.loaded, load.rejected);
+      print_file_line(load);
       per_table[load.table].first += load.loaded;
       per_table[load.table].second += load.rejected;
       total_rejected += load.rejected;

@@ -137,6 +137,15 @@ std::vector<Check> RowChecks(const TableSpec& table) {
   return checks;
 }
 
+// The file's column for a canonical one (header names match case-insensitively), quoted, or
+// NULL when the file has none.
+std::string SourceColumnSql(const std::vector<std::string>& header, const ColumnSpec& column) {
+  for (const std::string& name : header) {
+    if (ToLower(Trim(name)) == column.name) return QuoteIdentifier(name);
+  }
+  return "NULL";
+}
+
 std::string CandidatesName(std::size_t plan_idx) { return fmt::format("__cxm_cand_{}", plan_idx); }
 std::string CandidateRowsName(std::size_t plan_idx) {
   return fmt::format("__cxm_cand_rows_{}", plan_idx);
@@ -178,8 +187,20 @@ struct Loader::PendingReject {
 
 namespace {
 
-Status FetchRejects(store::Connection& connection, const std::string& sql, const std::string& column,
-                    const std::string& reason, std::vector<Loader::PendingReject>* out) {
+// Whether `table` holds any row (stops at the first).
+Result<bool> HasRows(store::Connection& connection, const std::string& table) {
+  CXM_ASSIGN_OR_RETURN(store::QueryResult result,
+                       connection.Query("SELECT count(*)::BIGINT FROM (SELECT 1 FROM " +
+                                        QuoteIdentifier(table) + " LIMIT 1)"));
+  return result.ScalarInt64().value_or(0) > 0;
+}
+
+// The query's rows are (row, value) or, for repeated keys, (row, key, kept row).
+enum class RejectRows { kRowValue, kRowKeyKept };
+
+Status FetchRejects(store::Connection& connection, const std::string& sql, RejectRows shape,
+                    const std::string& column, const std::string& reason,
+                    std::vector<Loader::PendingReject>* out) {
   CXM_ASSIGN_OR_RETURN(store::QueryResult result, connection.Query(sql));
   while (std::optional<store::DataChunk> chunk = result.NextChunk()) {
     store::ColumnView rows = chunk->Column(0);
@@ -189,7 +210,7 @@ Status FetchRejects(store::Connection& connection, const std::string& sql, const
                                    .value = values.IsNull(row_idx) ? "" : std::string(values.Text(row_idx)),
                                    .reason = reason};
       reject.column = column;
-      if (reason.empty()) reject.kept_row = chunk->Column(2).Int64(row_idx);
+      if (shape == RejectRows::kRowKeyKept) reject.kept_row = chunk->Column(2).Int64(row_idx);
       out->push_back(std::move(reject));
     }
   }
@@ -509,14 +530,9 @@ Status Loader::BuildCandidates(const StagedFile& staged, const DerivationPlan& p
   const TableSpec& target = *plan.target;
   std::vector<std::string> selects = {staged.row_expression + " AS __row"};
   if (plan.is_identity) {
-    // The header's own columns, matched case-insensitively; the rest of the table is NULL.
     for (const ColumnSpec& column : target.columns) {
-      std::string source_column;
-      for (const std::string& header : staged.columns) {
-        if (ToLower(Trim(header)) == column.name) source_column = header;
-      }
-      selects.push_back((source_column.empty() ? "NULL" : QuoteIdentifier(source_column)) +
-                        " AS " + QuoteIdentifier(column.name));
+      selects.push_back(SourceColumnSql(staged.columns, column) + " AS " +
+                        QuoteIdentifier(column.name));
     }
     // A view: the staged rows are read where needed, never copied.
     return connection.Execute(fmt::format("CREATE TEMP VIEW {} AS SELECT {} FROM {}", candidates,
@@ -598,14 +614,8 @@ Status Loader::BuildTyped(StagedFile* staged, const DerivationPlan& plan, std::s
   }
   for (const ColumnSpec& column : target.columns) {
     const std::string name = QuoteIdentifier(column.name);
-    std::string raw = name;
-    if (is_single_pass) {
-      // Straight from the file's header (matched case-insensitively); absent columns are NULL.
-      raw = "NULL";
-      for (const std::string& header : staged->columns) {
-        if (ToLower(Trim(header)) == column.name) raw = QuoteIdentifier(header);
-      }
-    }
+    // Single pass: straight from the file's own columns.
+    const std::string raw = is_single_pass ? SourceColumnSql(staged->columns, column) : name;
     inner.push_back(raw + " AS " + QuoteIdentifier("__raw_" + column.name));
     inner.push_back(TypedSql(column, raw, options_.redact_pii) + " AS " + name);
     outer.push_back(name);
@@ -626,11 +636,7 @@ Status Loader::BuildTyped(StagedFile* staged, const DerivationPlan& plan, std::s
                                                       "FROM (SELECT {} FROM {})",
                                                       typed_rows, Join(outer, ", "),
                                                       Join(inner, ", "), from)));
-  if (is_single_pass) {
-    CXM_TRY(create.Bind(1, std::string_view(staged->path)));
-    const char delimiter = DelimiterOf(staged->format);
-    CXM_TRY(create.Bind(2, std::string_view(&delimiter, 1)));
-  }
+  if (is_single_pass) CXM_TRY(BindDelimitedReader(create, staged->path, staged->format));
   if (Status created = create.Execute().error(); !created.ok()) {
     return is_single_pass ? FileReadError(staged->path, staged->format, created) : created;
   }
@@ -666,7 +672,7 @@ Status Loader::BuildTyped(StagedFile* staged, const DerivationPlan& plan, std::s
                                          ? std::string("NULL")
                                          : "CAST(" + raw + " AS VARCHAR)",
                                      bad_rows, condition),
-                         check.column->name, check.reason, pending));
+                         RejectRows::kRowValue, check.column->name, check.reason, pending));
   }
   return Status::Ok();
 }
@@ -678,8 +684,19 @@ Result<TableLoad> Loader::StoreTyped(StagedFile* staged_file, const DerivationPl
   const TableSpec& target = *plan.target;
   const std::string typed = TypedName(plan_idx);
   TableLoad load{.source = staged.path, .table = target.name};
-  std::vector<std::int64_t> failed_rows;
-  for (const PendingReject& reject : pending) failed_rows.push_back(reject.row);
+  // Rows already flagged by the row checks are kept out by `NOT __bad`; rejects added below
+  // (parents, repeated keys) go to the skip table too.
+  const std::size_t row_check_rejects = pending.size();
+  CXM_TRY(connection.Execute(fmt::format("CREATE OR REPLACE TEMP TABLE {} (__row BIGINT)", kSkipRows)));
+  const auto skip_rejects_from = [&](std::size_t first_reject) -> Status {
+    if (first_reject == pending.size()) return Status::Ok();
+    CXM_ASSIGN_OR_RETURN(store::Appender skip, connection.CreateAppender(kSkipRows));
+    for (std::size_t reject_idx = first_reject; reject_idx < pending.size(); ++reject_idx) {
+      CXM_TRY(skip.Append(pending[reject_idx].row));
+      CXM_TRY(skip.EndRow());
+    }
+    return skip.Close();
+  };
 
   // 1. Parents: only where the parent table holds rows at all (loaded earlier, or by an
   //    earlier derivation of this same file, inside this transaction).
@@ -687,29 +704,19 @@ Result<TableLoad> Loader::StoreTyped(StagedFile* staged_file, const DerivationPl
     if (column.parent_table.empty()) continue;
     const TableSpec* parent = store::FindCanonicalTable(column.parent_table);
     CXM_CHECK(parent != nullptr && parent->key.size() == 1) << column.parent_table;
-    CXM_ASSIGN_OR_RETURN(store::QueryResult has_rows,
-                         connection.Query("SELECT count(*)::BIGINT FROM (SELECT 1 FROM " +
-                                          QuoteIdentifier(parent->name) + " LIMIT 1)"));
-    if (has_rows.ScalarInt64().value_or(0) == 0) continue;
+    CXM_ASSIGN_OR_RETURN(bool parent_has_rows, HasRows(connection, parent->name));
+    if (!parent_has_rows) continue;
     const std::string name = QuoteIdentifier(column.name);
     CXM_TRY(FetchRejects(connection,
                          fmt::format("SELECT __row::BIGINT, {0} FROM {1} WHERE NOT __bad AND {0} IS "
                                      "NOT NULL AND {0} NOT IN (SELECT {2} FROM {3}) ORDER BY __row",
                                      name, typed, QuoteIdentifier(parent->key[0]),
                                      QuoteIdentifier(parent->name)),
-                         column.name, "is not in " + parent->name, &pending));
+                         RejectRows::kRowValue, column.name, "is not in " + parent->name, &pending));
   }
 
   // 2. Keys repeated within the file: the last row wins, earlier ones are rejects.
-  CXM_TRY(connection.Execute(fmt::format("CREATE OR REPLACE TEMP TABLE {} (__row BIGINT)", kSkipRows)));
-  if (pending.size() > failed_rows.size()) {  // parent rejects: skip those rows too
-    CXM_ASSIGN_OR_RETURN(store::Appender skip, connection.CreateAppender(kSkipRows));
-    for (std::size_t reject_idx = failed_rows.size(); reject_idx < pending.size(); ++reject_idx) {
-      CXM_TRY(skip.Append(pending[reject_idx].row));
-      CXM_TRY(skip.EndRow());
-    }
-    CXM_TRY(skip.Close());
-  }
+  CXM_TRY(skip_rejects_from(row_check_rejects));
   std::vector<std::string> key;
   std::vector<std::string> key_text;
   for (const std::string& column : target.key) {
@@ -732,31 +739,21 @@ Result<TableLoad> Loader::StoreTyped(StagedFile* staged_file, const DerivationPl
                     "AS key, max(__row) OVER (PARTITION BY {1}) AS kept FROM {2}) WHERE __row <> kept "
                     "ORDER BY __row",
                     Join(key_text, ", "), Join(key, ", "), good),
-        Join(target.key, ", "), "", &pending));
-    CXM_ASSIGN_OR_RETURN(store::Appender skip, connection.CreateAppender(kSkipRows));
-    for (std::size_t reject_idx = first_repeat; reject_idx < pending.size(); ++reject_idx) {
-      CXM_TRY(skip.Append(pending[reject_idx].row));
-      CXM_TRY(skip.EndRow());
-    }
-    CXM_TRY(skip.Close());
+        RejectRows::kRowKeyKept, Join(target.key, ", "), "", &pending));
+    CXM_TRY(skip_rejects_from(first_repeat));
   }
 
   // 3. Upsert the good rows. An empty table needs no conflict handling, which is much faster.
   std::vector<std::string> columns;
   for (const ColumnSpec& column : target.columns) columns.push_back(QuoteIdentifier(column.name));
-  CXM_ASSIGN_OR_RETURN(store::QueryResult existing,
-                       connection.Query("SELECT count(*)::BIGINT FROM (SELECT 1 FROM " +
-                                        QuoteIdentifier(target.name) + " LIMIT 1)"));
-  const bool is_empty = existing.ScalarInt64().value_or(0) == 0;
-  std::string insert = fmt::format("INSERT {}INTO {} ({}, source) SELECT {}, $1 FROM {} WHERE NOT __bad",
-                                   is_empty ? "" : "OR REPLACE ", QuoteIdentifier(target.name),
-                                   Join(columns, ", "), Join(columns, ", "), TypedRowsName(plan_idx));
-  if (pending.size() > failed_rows.size()) {
-    insert = fmt::format("INSERT {}INTO {} ({}, source) SELECT {}, $1 FROM {} WHERE NOT __bad AND "
-                         "__row NOT IN (SELECT __row FROM {})",
-                         is_empty ? "" : "OR REPLACE ", QuoteIdentifier(target.name),
-                         Join(columns, ", "), Join(columns, ", "), typed, kSkipRows);
-  }
+  CXM_ASSIGN_OR_RETURN(bool target_has_rows, HasRows(connection, target.name));
+  // Without skipped rows, read the typed table itself: the view's row numbers are not needed.
+  const bool has_skips = pending.size() > row_check_rejects;
+  const std::string insert = fmt::format(
+      "INSERT {}INTO {} ({}, source) SELECT {}, $1 FROM {} WHERE NOT __bad{}",
+      target_has_rows ? "OR REPLACE " : "", QuoteIdentifier(target.name), Join(columns, ", "),
+      Join(columns, ", "), has_skips ? typed : TypedRowsName(plan_idx),
+      has_skips ? fmt::format(" AND __row NOT IN (SELECT __row FROM {})", kSkipRows) : "");
   CXM_ASSIGN_OR_RETURN(store::Statement insert_rows, connection.Prepare(insert));
   CXM_TRY(insert_rows.Bind(1, std::string_view(staged.path)));
   CXM_ASSIGN_OR_RETURN(store::QueryResult inserted, insert_rows.Execute());

@@ -60,15 +60,17 @@ std::string DelimitedReaderSql() {
       kMaxLineBytes, 4 * kMaxLineBytes);
 }
 
-char DelimiterOf(FileFormat format) { return format == FileFormat::kTsv ? '\t' : ','; }
+Status BindDelimitedReader(store::Statement& statement, const std::string& path, FileFormat format) {
+  const char delimiter = format == FileFormat::kTsv ? '\t' : ',';
+  CXM_TRY(statement.Bind(1, std::string_view(path)));
+  return statement.Bind(2, std::string_view(&delimiter, 1));
+}
 
 Result<std::vector<std::string>> ReadDelimitedHeader(store::Connection& connection,
                                                      const std::string& path, FileFormat format) {
   CXM_ASSIGN_OR_RETURN(store::Statement header,
                        connection.Prepare("SELECT * FROM " + DelimitedReaderSql() + " LIMIT 0"));
-  CXM_TRY(header.Bind(1, path));
-  const char delimiter = DelimiterOf(format);
-  CXM_TRY(header.Bind(2, std::string_view(&delimiter, 1)));
+  CXM_TRY(BindDelimitedReader(header, path, format));
   // The columns are known only once the file is bound, i.e. on execution, not at prepare time.
   CXM_ASSIGN_OR_RETURN(store::QueryResult result, header.Execute());
   std::vector<std::string> columns;
@@ -96,12 +98,11 @@ Result<std::vector<std::string>> ColumnsOf(store::Connection& connection, const 
   return columns;
 }
 
-Status StageDelimited(store::Connection& connection, StagedFile* staged, char delimiter) {
+Status StageDelimited(store::Connection& connection, StagedFile* staged) {
   const std::string sql = fmt::format("CREATE OR REPLACE TEMP TABLE {} AS SELECT * FROM {}",
                                       QuoteIdentifier(staged->table), DelimitedReaderSql());
   CXM_ASSIGN_OR_RETURN(store::Statement stage, connection.Prepare(sql));
-  CXM_TRY(stage.Bind(1, staged->path));
-  CXM_TRY(stage.Bind(2, std::string_view(&delimiter, 1)));
+  CXM_TRY(BindDelimitedReader(stage, staged->path, staged->format));
   CXM_TRY(stage.Execute().error());
   staged->row_expression = "rowid";
   return CollectParserRejects(connection, &staged->parse_rejects);
@@ -263,8 +264,8 @@ Result<StagedFile> StageFile(store::Connection& connection, const std::string& p
   CXM_TRY(DropParserRejects(connection));
   Status status;
   switch (format) {
-    case FileFormat::kCsv: status = StageDelimited(connection, &staged, ','); break;
-    case FileFormat::kTsv: status = StageDelimited(connection, &staged, '\t'); break;
+    case FileFormat::kCsv:
+    case FileFormat::kTsv: status = StageDelimited(connection, &staged); break;
     case FileFormat::kJsonLines: status = StageJsonLines(connection, &staged); break;
     case FileFormat::kParquet: status = StageParquet(connection, &staged); break;
   }

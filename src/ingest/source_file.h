@@ -48,7 +48,8 @@ struct StagedFile {
 // The read_csv(...) call StageFile uses for CSV/TSV, with $1 = path and $2 = delimiter: lets a
 // caller read and convert a file in one pass with the same dialect, so row i here is row i there.
 std::string DelimitedReaderSql();
-char DelimiterOf(FileFormat format);  // REQUIRES: kCsv or kTsv
+// Binds $1 and $2 of DelimitedReaderSql() in `statement`. REQUIRES: kCsv or kTsv.
+Status BindDelimitedReader(store::Statement& statement, const std::string& path, FileFormat format);
 
 // The column names of a CSV/TSV file's header, without reading its rows.
 Result<std::vector<std::string>> ReadDelimitedHeader(store::Connection& connection,

@@ -5,6 +5,7 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <string>
 
 namespace cxm::text {
@@ -87,6 +88,17 @@ bool IsWordPart(UChar32 code_point) {
          u_charType(code_point) == U_NON_SPACING_MARK;
 }
 
+// The code point at `offset` (negative when invalid or at the end) and, in *next, where the one
+// after it starts: a look-ahead that moves nothing until the caller accepts it.
+UChar32 PeekCodePoint(const std::string& text, int32_t offset, int32_t* next) {
+  const int32_t length = static_cast<int32_t>(text.size());
+  *next = offset;
+  if (offset >= length) return -1;
+  UChar32 code_point;
+  U8_NEXT(text.data(), *next, length, code_point);
+  return code_point;
+}
+
 }  // namespace
 
 bool IsNegator(std::string_view folded_word) {
@@ -130,22 +142,18 @@ std::vector<Token> Tokenize(std::string_view raw_text) {
     if (IsWordPart(code_point)) {
       int32_t end = offset;
       while (end < length) {
-        int32_t next = end;
-        UChar32 following;
-        U8_NEXT(text.data(), next, length, following);
+        int32_t next = 0;
+        const UChar32 following = PeekCodePoint(text, end, &next);
         if (following >= 0 && IsWordPart(following)) {
           end = next;
           continue;
         }
         // An apostrophe or hyphen inside a word ("don't", "e-post") keeps it whole.
-        if ((following == '\'' || following == 0x2019 || following == '-') && next < length) {
-          int32_t after = next;
-          UChar32 letter;
-          U8_NEXT(text.data(), after, length, letter);
-          if (letter >= 0 && IsWordPart(letter)) {
-            end = after;
-            continue;
-          }
+        int32_t after = 0;
+        if ((following == '\'' || following == 0x2019 || following == '-') &&
+            IsWordPart(std::max<UChar32>(PeekCodePoint(text, next, &after), 0))) {
+          end = after;
+          continue;
         }
         break;
       }
@@ -171,27 +179,22 @@ std::vector<Token> Tokenize(std::string_view raw_text) {
       tokens.push_back({std::move(word), Token::Kind::kWord});
       if (is_negator) is_negated = true;
     } else if (u_isdigit(code_point)) {
-      while (offset < length) {
-        int32_t next = offset;
-        UChar32 following;
-        U8_NEXT(text.data(), next, length, following);
-        if (following < 0 || !(u_isdigit(following) || following == '.' || following == ',')) break;
+      int32_t next = 0;
+      for (UChar32 following = PeekCodePoint(text, offset, &next);
+           following >= 0 && (u_isdigit(following) || following == '.' || following == ',');
+           following = PeekCodePoint(text, offset, &next)) {
         offset = next;
       }
       tokens.push_back({"<num>", Token::Kind::kNumber});
     } else if (IsEmoji(code_point)) {
       // An emoji with its modifiers and joined emoji (skin tones, ZWJ sequences) is one token.
-      while (offset < length) {
-        int32_t next = offset;
-        UChar32 following;
-        U8_NEXT(text.data(), next, length, following);
-        const bool is_modifier =
-            following == 0xFE0F || (following >= 0x1F3FB && following <= 0x1F3FF);
-        if (following == 0x200D && next < length) {
-          U8_NEXT(text.data(), next, length, following);  // the emoji it joins
-          offset = next;
-        } else if (is_modifier) {
-          offset = next;
+      while (true) {
+        int32_t next = 0;
+        const UChar32 following = PeekCodePoint(text, offset, &next);
+        if (following == 0xFE0F || (following >= 0x1F3FB && following <= 0x1F3FF)) {
+          offset = next;  // variation selector or skin tone
+        } else if (following == 0x200D && next < length) {
+          PeekCodePoint(text, next, &offset);  // zero-width joiner: take the emoji it joins
         } else {
           break;
         }
