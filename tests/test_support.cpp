@@ -43,6 +43,12 @@ void WriteFile(const std::string& path, const std::string& contents) {
   file << contents;
 }
 
+void StoreTest::SetUp() {
+  Result<store::Store> opened = store::Store::Open(dir_.File("cxm.duckdb"), {});
+  ASSERT_TRUE(opened.has_value()) << opened.error();
+  store_ = std::make_unique<store::Store>(std::move(opened).value());
+}
+
 std::int64_t QueryInt(store::Connection& connection, const std::string& sql) {
   Result<store::QueryResult> result = connection.Query(sql);
   EXPECT_TRUE(result.has_value()) << sql << ": " << result.error();

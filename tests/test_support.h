@@ -4,7 +4,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <memory>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "store/store.h"
 
@@ -35,6 +38,17 @@ void WriteFile(const std::string& path, const std::string& contents);
 std::int64_t QueryInt(store::Connection& connection, const std::string& sql);
 // Runs one query expected to return a single text value ("" for NULL).
 std::string QueryText(store::Connection& connection, const std::string& sql);
+
+// A fixture with a fresh store file in a throw-away folder, and one-value queries over it.
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  std::int64_t Count(const std::string& sql) { return QueryInt(store_->connection(), sql); }
+  std::string Text(const std::string& sql) { return QueryText(store_->connection(), sql); }
+
+  TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+};
 
 struct CommandResult {
   int exit_code = -1;

@@ -8,17 +8,9 @@ namespace cxm::ingest {
 namespace {
 
 using cxm::testing::ExamplePath;
-using cxm::testing::QueryInt;
-using cxm::testing::QueryText;
-using cxm::testing::TempDir;
 
-class ExamplesTest : public ::testing::Test {
+class ExamplesTest : public cxm::testing::StoreTest {
  protected:
-  void SetUp() override {
-    Result<store::Store> opened = store::Store::Open(dir_.File("cxm.duckdb"), {});
-    ASSERT_TRUE(opened.has_value()) << opened.error();
-    store_ = std::make_unique<store::Store>(std::move(opened).value());
-  }
   void LoadExample(const std::string& mapping_file) {
     Result<Mapping> mapping = Mapping::Load(ExamplePath(mapping_file));
     ASSERT_TRUE(mapping.has_value()) << mapping.error();
@@ -27,10 +19,6 @@ class ExamplesTest : public ::testing::Test {
     Result<std::vector<TableLoad>> loads = loader->LoadWithMapping(*mapping, {});
     ASSERT_TRUE(loads.has_value()) << loads.error();
   }
-  std::int64_t Count(const std::string& sql) { return QueryInt(store_->connection(), sql); }
-
-  TempDir dir_;
-  std::unique_ptr<store::Store> store_;
 };
 
 TEST_F(ExamplesTest, EcommerceOrdersBecomePurchasesDeliveriesAndLateFailures) {
@@ -44,8 +32,7 @@ TEST_F(ExamplesTest, EcommerceOrdersBecomePurchasesDeliveriesAndLateFailures) {
   EXPECT_EQ(Count("SELECT count(*)::BIGINT FROM transactions"), 76);
   EXPECT_EQ(Count("SELECT count(*)::BIGINT FROM feedback"), 42);
   // The two defective reviews: a 6-star score and an unreadable date.
-  EXPECT_EQ(QueryText(store_->connection(),
-                      "SELECT string_agg(line || ':' || column_name, ' ' ORDER BY line) FROM rejects"),
+  EXPECT_EQ(Text("SELECT string_agg(line || ':' || column_name, ' ' ORDER BY line) FROM rejects"),
             "44:csat 45:ts");
   // "Club member" Ja/Nej became booleans; DD.MM.YYYY dates parsed.
   EXPECT_EQ(Count("SELECT count(*)::BIGINT FROM customers WHERE loyalty_member IS NULL OR "

@@ -8,34 +8,20 @@ namespace cxm::ingest {
 namespace {
 
 using cxm::testing::FixturePath;
-using cxm::testing::QueryInt;
-using cxm::testing::QueryText;
-using cxm::testing::TempDir;
 using cxm::testing::WriteFile;
 
-class LoaderTest : public ::testing::Test {
+class LoaderTest : public cxm::testing::StoreTest {
  protected:
-  void SetUp() override {
-    Result<store::Store> opened = store::Store::Open(dir_.File("cxm.duckdb"), {});
-    ASSERT_TRUE(opened.has_value()) << opened.error();
-    store_ = std::make_unique<store::Store>(std::move(opened).value());
-  }
-
   Result<std::vector<TableLoad>> Load(const std::string& path, LoadOptions options = {}) {
     Result<Loader> loader = Loader::Create(store_.get(), std::move(options));
     if (!loader.has_value()) return loader.error();
     return loader->LoadFile(path);
   }
-  std::int64_t Count(const std::string& sql) { return QueryInt(store_->connection(), sql); }
-  std::string Text(const std::string& sql) { return QueryText(store_->connection(), sql); }
   // "line:column" of every reject, in line order, for compact known answers.
   std::string RejectSummary() {
     return Text("SELECT string_agg(line || ':' || coalesce(column_name, '*'), ' ' ORDER BY line, "
                 "column_name) FROM rejects");
   }
-
-  TempDir dir_;
-  std::unique_ptr<store::Store> store_;
 };
 
 TEST_F(LoaderTest, BrokenUtf8LineIsRejectedAndTheRestLoads) {
