@@ -1,6 +1,11 @@
 #include "text/features.h"
 
+#include <fmt/format.h>
 #include <unicode/utf8.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
 
 namespace cxm::text {
 
@@ -19,6 +24,21 @@ namespace {
 constexpr std::uint64_t kWordSeed = 0xcbf29ce484222325ULL;
 constexpr std::uint64_t kBigramSeed = 0x84222325cbf29ce4ULL;
 constexpr std::uint64_t kCharSeed = 0x9e3779b97f4a7c15ULL;
+constexpr std::uint64_t kLexiconSeed = 0x7f4a7c159e3779b9ULL;
+
+// Hash of "<family><bin>" for bins -4..4, computed once: these are added for every lexicon hit.
+std::uint32_t LexiconBucket(int family, float valence, std::uint64_t mask) {
+  static const auto kHashes = [] {
+    std::array<std::array<std::uint64_t, 9>, 2> hashes{};
+    for (int bin = -4; bin <= 4; ++bin) {
+      hashes[0][static_cast<std::size_t>(bin + 4)] = StableHash(fmt::format("word{}", bin), kLexiconSeed);
+      hashes[1][static_cast<std::size_t>(bin + 4)] = StableHash(fmt::format("text{}", bin), kLexiconSeed);
+    }
+    return hashes;
+  }();
+  const long bin = std::clamp(std::lround(valence * 4.0f), -4L, 4L);
+  return static_cast<std::uint32_t>(kHashes[static_cast<std::size_t>(family)][static_cast<std::size_t>(bin + 4)] & mask);
+}
 
 void AddCharNgrams(const std::string& word, const FeatureOptions& options, std::uint64_t mask,
                    std::vector<std::uint32_t>* features) {
@@ -65,7 +85,18 @@ std::vector<std::uint32_t> HashFeatures(const std::vector<Token>& tokens, const 
       AddCharNgrams(token.text, options, mask, &features);
     }
   }
+  if (options.lexicon != nullptr) {
+    AppendLexiconFeatures(FindLexiconHits(tokens, *options.lexicon), options.bucket_bits, &features);
+  }
   return features;
+}
+
+void AppendLexiconFeatures(const std::vector<LexiconHit>& hits, int bucket_bits, std::vector<std::uint32_t>* features) {
+  const std::uint64_t mask = (std::uint64_t{1} << bucket_bits) - 1;
+  for (const LexiconHit& hit : hits) {
+    if (std::lround(hit.valence * 4.0f) != 0) features->push_back(LexiconBucket(0, hit.valence, mask));
+  }
+  if (!hits.empty()) features->push_back(LexiconBucket(1, LexiconValence(hits), mask));
 }
 
 }  // namespace cxm::text
