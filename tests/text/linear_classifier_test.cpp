@@ -71,7 +71,10 @@ TEST(LinearClassifierTest, SavedModelLoadsWithTheSameScoresAndMetadata) {
   Result<LinearClassifier::Loaded> loaded = LinearClassifier::Load(path);
   ASSERT_TRUE(loaded.has_value()) << loaded.error();
   EXPECT_EQ(loaded->metadata, "{\"labels\": [\"joy\", \"anger\"]}");
-  EXPECT_EQ(loaded->classifier.Scores({1, 3}), model.Scores({1, 3}));
+  // Weights are stored as int8 with a scale per output: scores within a fraction of a percent.
+  const std::vector<float> original = model.Scores({1, 3}), reloaded = loaded->classifier.Scores({1, 3});
+  ASSERT_EQ(reloaded.size(), original.size());
+  for (std::size_t label = 0; label < original.size(); ++label) EXPECT_NEAR(reloaded[label], original[label], 5e-3);
   EXPECT_EQ(loaded->classifier.thresholds(), model.thresholds());
 }
 
@@ -91,7 +94,7 @@ TEST(LinearClassifierTest, CorruptTruncatedOrNewerModelFilesAreRefusedClearly) {
     return LinearClassifier::Load(path);
   };
   std::string flipped = bytes;
-  flipped[40] ^= 0x01;  // one bit in the weights
+  flipped[bytes.size() / 2] ^= 0x01;  // one bit in the weights
   Result<LinearClassifier::Loaded> corrupt = load_bytes(flipped);
   ASSERT_FALSE(corrupt.has_value());
   EXPECT_EQ(corrupt.error().code(), Status::Code::kInvalidArgument);
@@ -112,6 +115,32 @@ TEST(LinearClassifierTest, CorruptTruncatedOrNewerModelFilesAreRefusedClearly) {
   EXPECT_EQ(future.error().code(), Status::Code::kVersion);
 
   EXPECT_EQ(LinearClassifier::Load(dir.File("absent.cxm")).error().code(), Status::Code::kNotFound);
+}
+
+TEST(LinearClassifierTest, HeadsLearnOnlyFromExamplesThatKnowThem) {
+  // Head 0 (one-vs-rest, 2 labels) and head 1 (softmax, 3 labels, outputs 2..4).
+  // Feature 1 teaches head 0 label 0 and head 1 label 2; feature 2 is seen only by examples
+  // without gold for head 1, so head 1 must stay at its prior for it.
+  std::vector<Example> examples;
+  for (int repeat = 0; repeat < 60; ++repeat) {
+    examples.push_back({{1}, {0, 2}, 0b11, {}});
+    examples.push_back({{3}, {1, 3}, 0b11, {}});
+    examples.push_back({{2}, {1}, 0b01, {}});        // head 1 unknown
+    examples.push_back({{4}, {4}, 0b11, {0, 1}});    // head 0's labels unknown
+  }
+  LinearClassifier model(8, {{"multi", 2, false}, {"single", 3, true}});
+  EXPECT_EQ(model.label_count(), 5);
+  EXPECT_EQ(model.head_offset(1), 2);
+  model.Train(examples, {.epochs = 20, .learning_rate = 0.5});
+  const std::vector<float> first = model.Scores({1});
+  EXPECT_GT(first[0], 0.8f);
+  EXPECT_NEAR(first[2] + first[3] + first[4], 1.0f, 1e-5);
+  EXPECT_GT(first[2], 0.8f);
+  EXPECT_GT(model.Scores({2})[1], 0.8f);
+  // Bucket 2 was never trained for head 1, bucket 4 never for head 0: the scores for them are
+  // the bias alone, as for an unseen bucket (5).
+  EXPECT_EQ(model.Scores({2})[3], model.Scores({5})[3]);
+  EXPECT_EQ(model.Scores({4})[0], model.Scores({5})[0]);
 }
 
 TEST(F1Test, MacroAndMicroF1WorkedByHand) {
