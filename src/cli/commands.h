@@ -28,5 +28,7 @@ Command AddInitCommand(CLI::App& app);
 Command AddIngestCommand(CLI::App& app);
 Command AddQueryCommand(CLI::App& app);
 Command AddStatusCommand(CLI::App& app);
+Command AddTrainCommand(CLI::App& app);
+Command AddEmotionCommand(CLI::App& app);
 
 }  // namespace cxm::cli

@@ -1,0 +1,43 @@
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "text/emotion_model.h"
+
+namespace cxm::cli {
+
+// Emotions of a text, or of each stdin line, as one JSON object per line.
+Command AddEmotionCommand(CLI::App& app) {
+  auto text = std::make_shared<std::string>();
+  auto model_path = std::make_shared<std::string>();
+  CLI::App* command = app.add_subcommand("emotion", "emotions, sentiment, valence and arousal of text, as JSON lines");
+  command->add_option("text", *text, "the text (default: one text per line from stdin)");
+  command->add_option("--model", *model_path, "model file (default: $CXM_MODEL or the committed model)");
+  return {command, [text, model_path](const GlobalOptions&) -> Status {
+    CXM_ASSIGN_OR_RETURN(const text::EmotionModel model,
+                         text::EmotionModel::Load(model_path->empty() ? text::EmotionModel::DefaultPath() : *model_path));
+    if (!text->empty()) {
+      std::cout << text::EmotionResultJson(model.Analyze(*text)) << "\n";
+      return Status::Ok();
+    }
+    // Batches keep every core busy while the output stays in input order.
+    constexpr std::size_t kBatch = 8192;
+    std::vector<std::string> lines;
+    const auto flush = [&] {
+      for (const text::EmotionResult& result : model.AnalyzeBatch(lines)) {
+        std::cout << text::EmotionResultJson(result) << '\n';
+      }
+      lines.clear();
+    };
+    for (std::string line; std::getline(std::cin, line);) {
+      lines.push_back(std::move(line));
+      if (lines.size() == kBatch) flush();
+    }
+    flush();
+    std::cout.flush();
+    return Status::Ok();
+  }};
+}
+
+}  // namespace cxm::cli

@@ -1,0 +1,107 @@
+// The emotion model cxm analyses customer text with (SPEC §4.2): for any text, probabilities
+// for the 27 GoEmotions emotions + neutral, the Plutchik-8 (+ neutral), Ekman-6 (+ neutral)
+// and sentiment (positive/negative/ambiguous/neutral) views, valence in [-1, 1], arousal in
+// [0, 1], and a predicted label set per view from per-label thresholds tuned on dev data of
+// the text's language.
+//
+// One LinearClassifier with five heads over shared hashed features (text/features.h, with the
+// lexicon and a language feature): GoEmotions as a softmax and a one-vs-rest head whose
+// probabilities are averaged (each alone 0.41-0.42 macro-F1, together 0.42+), Ekman and
+// Plutchik one-vs-rest, sentiment softmax. Valence and arousal are linear read-outs of the view
+// probabilities and the lexicon valence, fitted on EmoBank. docs/emotion-model.md has the data,
+// mappings and measured quality.
+//
+// Load once; Analyze and AnalyzeBatch are const and thread-safe.
+#pragma once
+
+#include <array>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "text/features.h"
+#include "text/lexicon.h"
+#include "text/linear_classifier.h"
+
+namespace cxm::text {
+
+enum class View { kGoEmotions = 0, kEkman, kPlutchik, kSentiment };
+inline constexpr int kViewCount = 4;
+
+// Label names of each view, in output order: the datasets' English names in lower case.
+const std::vector<std::string>& ViewLabels(View view);
+std::string_view ViewName(View view);  // "goemotions", "ekman", "plutchik", "sentiment"
+int NeutralLabel(View view);           // index of "neutral" in the view
+
+struct EmotionResult {
+  std::string language;  // text/language_id.h code, "und" when unknown
+  float valence = 0;     // -1 (very negative) .. 1 (very positive)
+  float arousal = 0;     // 0 (calm) .. 1 (excited)
+  std::array<std::vector<float>, kViewCount> probabilities;  // per view, per label
+  std::array<std::vector<int>, kViewCount> predicted;        // per view; sentiment: one label
+};
+
+// Valence/arousal read-outs: value = clamp(weights · inputs); inputs in ValenceArousalInputs.
+struct ReadOut {
+  std::vector<double> weights;
+};
+
+class EmotionModel {
+ public:
+  // Heads of the classifier, in order: goemotions_softmax, goemotions_ovr, ekman, plutchik,
+  // sentiment.
+  static std::vector<OutputHead> Heads();
+
+  EmotionModel(LinearClassifier classifier, FeatureOptions features, SentimentLexicon lexicon);
+
+  // The model file: LinearClassifier's format with this model's settings, thresholds, read-outs
+  // and lexicon in its metadata. Errors name the file.
+  static Result<EmotionModel> Load(const std::string& path);
+  Status Save(const std::string& path, const std::string& provenance) const;
+
+  // $CXM_MODEL if set, else the committed model (models/emotion.cxm) next to the sources or
+  // installed beside the binary.
+  static std::string DefaultPath();
+
+  // Never fails: empty, whitespace-only or undecodable text gives language "und", neutral.
+  EmotionResult Analyze(std::string_view text) const;
+  // Analyze for each text, on `threads` threads (0: all cores); results in input order.
+  std::vector<EmotionResult> AnalyzeBatch(const std::vector<std::string>& texts, int threads = 0) const;
+
+  // Hashed features as the classifier sees them (language feature included).
+  std::vector<std::uint32_t> Features(std::string_view text, std::string_view language) const;
+  std::vector<std::uint32_t> Features(const std::vector<Token>& tokens, const std::vector<LexiconHit>& hits,
+                                      std::string_view language) const;
+  // View probabilities from classifier scores (GoEmotions: mean of its two heads).
+  std::array<std::vector<float>, kViewCount> ViewProbabilities(const std::vector<float>& scores) const;
+  // Inputs of the valence/arousal read-outs: 1, view probabilities, lexicon valence.
+  std::vector<double> ReadOutInputs(const std::array<std::vector<float>, kViewCount>& views,
+                                    float lexicon_valence) const;
+  float LexiconValenceOf(std::string_view text) const;
+
+  // Thresholds of a view for a language; the "*" entry where the language has none.
+  void SetThresholds(View view, const std::string& language, std::vector<float> thresholds);
+  const std::vector<float>& Thresholds(View view, const std::string& language) const;
+  void SetReadOuts(ReadOut valence, ReadOut arousal);
+
+  const LinearClassifier& classifier() const { return classifier_; }
+  LinearClassifier& mutable_classifier() { return classifier_; }
+  const std::string& provenance() const { return provenance_; }
+
+ private:
+  LinearClassifier classifier_;
+  FeatureOptions features_;
+  SentimentLexicon lexicon_;
+  std::map<std::pair<int, std::string>, std::vector<float>> thresholds_;  // (view, language)
+  ReadOut valence_;
+  ReadOut arousal_;
+  std::string provenance_;  // what it was trained on and how it scored (cxm train --eval)
+};
+
+// One JSON object (no newline) in `cxm emotion`'s format: language, valence, arousal,
+// goemotions, plutchik, ekman, sentiment, predicted.
+std::string EmotionResultJson(const EmotionResult& result);
+
+}  // namespace cxm::text
