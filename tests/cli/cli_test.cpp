@@ -1,6 +1,8 @@
 // The cxm binary end to end: exit codes, output formats, the read-only query path.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "test_support.h"
 
 namespace cxm {
@@ -113,6 +115,21 @@ TEST_F(CliTest, DbComesFromTheEnvironmentWhenNotGiven) {
   ::unsetenv("CXM_DB");
   EXPECT_EQ(init.exit_code, 0) << init.err;
   EXPECT_NE(init.out.find(db_), std::string::npos) << init.out;
+}
+
+TEST(EmotionCliTest, OneJsonObjectWithEveryViewAndThePredictedLabels) {
+  const CommandResult result = RunCxm({"emotion", "Thank you so much for your help!"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '\n'), 1);
+  for (const char* key : {"\"language\":\"en\"", "\"valence\":", "\"arousal\":", "\"goemotions\":{\"admiration\":",
+                          "\"plutchik\":{\"anger\":", "\"ekman\":{", "\"sentiment\":{\"positive\":",
+                          "\"predicted\":{\"goemotions\":[", "\"gratitude\""}) {
+    EXPECT_NE(result.out.find(key), std::string::npos) << key << " in " << result.out;
+  }
+  // A missing model file is a user error naming it.
+  const CommandResult missing = RunCxm({"emotion", "--model", "/nonexistent/model.cxm", "hello"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("/nonexistent/model.cxm"), std::string::npos) << missing.err;
 }
 
 }  // namespace
