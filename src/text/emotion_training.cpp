@@ -9,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <ostream>
 #include <set>
@@ -181,27 +182,44 @@ Result<std::vector<LabelledText>> ReadBrighter(const std::string& path) {
   return texts;
 }
 
+// Label ids of a "1,4,7" field, each in [0, count); the error names the file and line.
+Result<std::vector<int>> ParseLabelIds(std::string_view field, int count, const std::string& path, int line_number) {
+  std::vector<int> ids;
+  for (const std::string& id : Split(field, ',')) {
+    const int value = std::atoi(id.c_str());
+    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos || value >= count) {
+      return Status::InvalidArgument(fmt::format("{}:{}: label '{}' is not 0-{}", path, line_number, id, count - 1));
+    }
+    ids.push_back(value);
+  }
+  return ids;
+}
+
+// Calls `visit(line, line_number)` for each non-empty line of `path`, stopping at an error.
+Status ForEachLine(const std::string& path, const std::function<Status(std::string_view, int)>& visit) {
+  CXM_ASSIGN_OR_RETURN(const std::string content, ReadWholeFile(path));
+  int line_number = 0;
+  for (std::string_view line : Split(content, '\n')) {
+    ++line_number;
+    if (!line.empty()) CXM_TRY(visit(line, line_number));
+  }
+  return Status::Ok();
+}
+
 // XED: text<TAB>comma-separated label ids (1 anger .. 8 trust, 0 neutral).
 Result<std::vector<LabelledText>> ReadXed(const std::string& path) {
   static const char* kXedNames[] = {"neutral", "anger", "anticipation", "disgust", "fear",
                                     "joy",     "sadness", "surprise",   "trust"};
-  CXM_ASSIGN_OR_RETURN(const std::string content, ReadWholeFile(path));
   std::vector<LabelledText> texts;
-  int line_number = 0;
-  for (std::string_view line : Split(content, '\n')) {
-    ++line_number;
-    if (line.empty()) continue;
+  CXM_TRY(ForEachLine(path, [&](std::string_view line, int line_number) -> Status {
     const std::size_t tab = line.rfind('\t');
     if (tab == std::string_view::npos) return Status::InvalidArgument(fmt::format("{}:{}: no tab", path, line_number));
+    CXM_ASSIGN_OR_RETURN(const std::vector<int> ids, ParseLabelIds(line.substr(tab + 1), 9, path, line_number));
     Names emotions;
-    for (const std::string& id : Split(line.substr(tab + 1), ',')) {
-      if (id.size() != 1 || id[0] < '0' || id[0] > '8') {
-        return Status::InvalidArgument(fmt::format("{}:{}: label '{}' is not 0-8", path, line_number, id));
-      }
-      emotions.insert(kXedNames[id[0] - '0']);
-    }
+    for (int id : ids) emotions.insert(kXedNames[id]);
     texts.push_back(FromPlutchik(std::string(line.substr(0, tab)), emotions, {}));
-  }
+    return Status::Ok();
+  }));
   return texts;
 }
 
@@ -240,25 +258,16 @@ Result<std::vector<LabelledText>> ReadRed(const std::string& path) {
   return texts;
 }
 
+// GoEmotions: text<TAB>comma-separated label ids (0-27)<TAB>comment id.
 Result<std::vector<LabelledText>> ReadGoEmotions(const std::string& path, const GoEmotionsMappings& mappings) {
-  CXM_ASSIGN_OR_RETURN(const std::string content, ReadWholeFile(path));
   std::vector<LabelledText> texts;
-  int line_number = 0;
-  for (std::string_view line : Split(content, '\n')) {
-    ++line_number;
-    if (line.empty()) continue;
+  CXM_TRY(ForEachLine(path, [&](std::string_view line, int line_number) -> Status {
     const std::vector<std::string> fields = Split(line, '\t');
     if (fields.size() < 2) return Status::InvalidArgument(fmt::format("{}:{}: expected text<TAB>labels", path, line_number));
-    std::vector<int> labels;
-    for (const std::string& label : Split(fields[1], ',')) {
-      const int index = std::atoi(label.c_str());
-      if (label.empty() || index < 0 || index >= 28) {
-        return Status::InvalidArgument(fmt::format("{}:{}: label '{}' is not 0-27", path, line_number, label));
-      }
-      labels.push_back(index);
-    }
+    CXM_ASSIGN_OR_RETURN(const std::vector<int> labels, ParseLabelIds(fields[1], 28, path, line_number));
     texts.push_back(FromGoEmotions(fields[0], labels, mappings));
-  }
+    return Status::Ok();
+  }));
   return texts;
 }
 
