@@ -30,5 +30,6 @@ Command AddQueryCommand(CLI::App& app);
 Command AddStatusCommand(CLI::App& app);
 Command AddTrainCommand(CLI::App& app);
 Command AddEmotionCommand(CLI::App& app);
+Command AddGenerateCommand(CLI::App& app);
 
 }  // namespace cxm::cli

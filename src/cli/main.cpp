@@ -36,7 +36,8 @@ int Run(int argc, char** argv) {
   const std::vector<cxm::cli::Command> commands = {
       cxm::cli::AddInitCommand(app), cxm::cli::AddIngestCommand(app),
       cxm::cli::AddQueryCommand(app), cxm::cli::AddStatusCommand(app),
-      cxm::cli::AddTrainCommand(app), cxm::cli::AddEmotionCommand(app)};
+      cxm::cli::AddTrainCommand(app), cxm::cli::AddEmotionCommand(app),
+      cxm::cli::AddGenerateCommand(app)};
 
   try {
     app.parse(argc, argv);
