@@ -31,5 +31,6 @@ Command AddStatusCommand(CLI::App& app);
 Command AddTrainCommand(CLI::App& app);
 Command AddEmotionCommand(CLI::App& app);
 Command AddGenerateCommand(CLI::App& app);
+Command AddDemoCommand(CLI::App& app);
 
 }  // namespace cxm::cli

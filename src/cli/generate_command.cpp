@@ -16,18 +16,18 @@ std::string FormatCount(std::int64_t count) {
   return fmt::format("{}", count);
 }
 
-simulate::GenerationProgress ProgressLine(std::string_view what) {
+simulate::GenerationProgress ProgressLine(std::string_view what, std::string_view unit) {
   const bool is_terminal = isatty(STDERR_FILENO) != 0;
   const auto started = std::chrono::steady_clock::now();
   auto last_shown = std::make_shared<double>(-1.0);
-  return [is_terminal, started, last_shown, label = std::string(what)](std::int64_t done, std::int64_t total) {
+  return [is_terminal, started, last_shown, label = std::string(what), noun = std::string(unit)](std::int64_t done, std::int64_t total) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     // A line a second at most, and only once the step is long enough to be worth watching.
     if (done < total && (seconds < 1.0 || seconds - *last_shown < 1.0)) return;
     if (done == total && *last_shown < 0) return;
     *last_shown = seconds;
-    const std::string line = fmt::format("{}: {} of {} customers ({:.0f}%), {:.0f} s", label,
-                                         FormatCount(done), FormatCount(total),
+    const std::string line = fmt::format("{}: {} of {} {} ({:.0f}%), {:.0f} s", label,
+                                         FormatCount(done), FormatCount(total), noun,
                                          100.0 * static_cast<double>(done) / static_cast<double>(total), seconds);
     if (is_terminal) {
       std::cerr << '\r' << line << (done == total ? "\n" : "") << std::flush;
@@ -67,7 +67,7 @@ Command AddGenerateCommand(CLI::App& app) {
   command->add_option("--lambda", options->generator.model.negativity_lambda,
                       "negativity weight of bad moments in memory (default 2)");
   command->add_option("--recovery-paradox", options->generator.model.recovery_paradox,
-                      "memory bonus of a well-recovered failure; 0 switches the paradox off (default 1.5)");
+                      "memory bonus of a well-recovered failure; 0 switches the paradox off (default 2)");
   command->add_option("--threads", options->generator.threads, "worker threads (default: all cores)");
   command->add_flag("--truth-detail", options->generator.write_truth_detail,
                     "also write truth_interactions and truth_turns (per interaction and customer turn)");
@@ -80,7 +80,7 @@ Command AddGenerateCommand(CLI::App& app) {
                            simulate::ParseLanguageShares(options->languages));
     }
     CXM_ASSIGN_OR_RETURN(const simulate::GenerationSummary summary,
-                         simulate::GenerateCompany(generator, ProgressLine("generating")));
+                         simulate::GenerateCompany(generator, ProgressLine("generating", "customers")));
     const simulate::Realised& realised = summary.realised;
     std::cout << fmt::format(
         "{}: {} customers, {} interactions, {} messages, {} feedback, {} transactions, {} churned "

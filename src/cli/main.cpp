@@ -37,7 +37,7 @@ int Run(int argc, char** argv) {
       cxm::cli::AddInitCommand(app), cxm::cli::AddIngestCommand(app),
       cxm::cli::AddQueryCommand(app), cxm::cli::AddStatusCommand(app),
       cxm::cli::AddTrainCommand(app), cxm::cli::AddEmotionCommand(app),
-      cxm::cli::AddGenerateCommand(app)};
+      cxm::cli::AddGenerateCommand(app), cxm::cli::AddDemoCommand(app)};
 
   try {
     app.parse(argc, argv);

@@ -78,7 +78,7 @@ struct CompanyModel {
   // A recovery of quality q takes back forgiveness * q of the failure's memory hit...
   double forgiveness = 0.75;
   // ...and a good one adds this to memory: the recovery paradox (0 switches it off).
-  double recovery_paradox = 1.5;
+  double recovery_paradox = 2.0;
 
   // Behaviour: days between orders ~ Exponential(mean / (habit * exp(slope * attitude))).
   double mean_days_between_orders = 320.0;

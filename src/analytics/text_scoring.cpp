@@ -1,0 +1,129 @@
+#include "analytics/text_scoring.h"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace cxm::analytics {
+namespace {
+
+constexpr std::size_t kBatchTexts = 16384;
+
+// A text waiting for its score, with the key it is stored under.
+struct PendingText {
+  bool is_message = true;
+  std::string interaction_id;
+  std::int64_t seq = 0;
+  std::string feedback_id;
+  std::string text;
+};
+
+Status AppendScores(store::Appender& appender, const std::vector<PendingText>& pending,
+                    const std::vector<text::EmotionResult>& results) {
+  const std::vector<std::string>& sentiments = text::ViewLabels(text::View::kSentiment);
+  const std::vector<std::string>& emotions = text::ViewLabels(text::View::kGoEmotions);
+  for (std::size_t idx = 0; idx < pending.size(); ++idx) {
+    const PendingText& item = pending[idx];
+    const text::EmotionResult& result = results[idx];
+    CXM_TRY(appender.Append(std::string_view(item.is_message ? "message" : "feedback")));
+    if (item.is_message) {
+      CXM_TRY(appender.Append(std::string_view(item.interaction_id)));
+      CXM_TRY(appender.Append(item.seq));
+      CXM_TRY(appender.AppendNull());
+    } else {
+      CXM_TRY(appender.AppendNull());
+      CXM_TRY(appender.AppendNull());
+      CXM_TRY(appender.Append(std::string_view(item.feedback_id)));
+    }
+    CXM_TRY(appender.Append(std::string_view(result.language)));
+    CXM_TRY(appender.Append(static_cast<double>(result.valence)));
+    CXM_TRY(appender.Append(static_cast<double>(result.arousal)));
+    const std::vector<int>& sentiment = result.predicted[static_cast<int>(text::View::kSentiment)];
+    if (sentiment.empty()) {
+      CXM_TRY(appender.AppendNull());
+    } else {
+      CXM_TRY(appender.Append(std::string_view(sentiments[sentiment.front()])));
+    }
+    // The strongest of the 27 emotions (neutral aside, unless nothing else is there).
+    const std::vector<float>& probabilities = result.probabilities[static_cast<int>(text::View::kGoEmotions)];
+    int top = -1;
+    for (int label = 0; label < static_cast<int>(probabilities.size()); ++label) {
+      if (emotions[label] == "neutral") continue;
+      if (top < 0 || probabilities[label] > probabilities[top]) top = label;
+    }
+    if (top < 0) {
+      CXM_TRY(appender.AppendNull());
+      CXM_TRY(appender.AppendNull());
+    } else {
+      CXM_TRY(appender.Append(std::string_view(emotions[top])));
+      CXM_TRY(appender.Append(static_cast<double>(probabilities[top])));
+    }
+    CXM_TRY(appender.EndRow());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ScoringSummary> ScoreNewTexts(store::Database& database, store::Connection& connection,
+                                     const text::EmotionModel& model,
+                                     const ScoringProgress& progress) {
+  const auto started = std::chrono::steady_clock::now();
+  CXM_TRY(connection.Execute(kTextEmotionsDdl));
+  const std::string unscored =
+      "SELECT true AS is_message, m.interaction_id, m.seq, NULL::VARCHAR AS feedback_id, m.text "
+      "FROM messages m WHERE m.speaker = 'customer' AND m.text IS NOT NULL AND NOT EXISTS ("
+      "  SELECT 1 FROM text_emotions t WHERE t.source = 'message' "
+      "  AND t.interaction_id = m.interaction_id AND t.seq = m.seq) "
+      "UNION ALL "
+      "SELECT false, NULL, NULL, f.feedback_id, f.text FROM feedback f "
+      "WHERE f.text IS NOT NULL AND NOT EXISTS ("
+      "  SELECT 1 FROM text_emotions t WHERE t.source = 'feedback' AND t.feedback_id = f.feedback_id)";
+  CXM_ASSIGN_OR_RETURN(store::QueryResult count, connection.Query("SELECT count(*) FROM (" + unscored + ")"));
+  const std::int64_t total = count.ScalarInt64().value_or(0);
+
+  CXM_ASSIGN_OR_RETURN(store::Connection writer, database.Connect());
+  CXM_ASSIGN_OR_RETURN(store::Appender appender, writer.CreateAppender("text_emotions"));
+  CXM_ASSIGN_OR_RETURN(store::QueryResult rows, connection.Query(unscored));
+  ScoringSummary summary;
+  std::vector<PendingText> pending;
+  std::vector<std::string> texts;
+  const auto flush = [&]() -> Status {
+    if (pending.empty()) return Status::Ok();
+    texts.clear();
+    for (PendingText& item : pending) texts.push_back(std::move(item.text));
+    const std::vector<text::EmotionResult> results = model.AnalyzeBatch(texts);
+    CXM_TRY(AppendScores(appender, pending, results));
+    summary.texts_scored += static_cast<std::int64_t>(pending.size());
+    pending.clear();
+    if (progress) progress(summary.texts_scored, total);
+    return Status::Ok();
+  };
+  while (std::optional<store::DataChunk> chunk = rows.NextChunk()) {
+    const store::ColumnView is_message = chunk->Column(0);
+    const store::ColumnView interaction_id = chunk->Column(1);
+    const store::ColumnView seq = chunk->Column(2);
+    const store::ColumnView feedback_id = chunk->Column(3);
+    const store::ColumnView text = chunk->Column(4);
+    for (std::uint64_t row = 0; row < chunk->RowCount(); ++row) {
+      PendingText item;
+      item.is_message = is_message.Bool(row);
+      if (item.is_message) {
+        item.interaction_id = interaction_id.Text(row);
+        item.seq = seq.Int64(row);
+      } else {
+        item.feedback_id = feedback_id.Text(row);
+      }
+      item.text = text.Text(row);
+      pending.push_back(std::move(item));
+    }
+    if (pending.size() >= kBatchTexts) CXM_TRY(flush());
+  }
+  CXM_TRY(flush());
+  CXM_TRY(appender.Close());
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return summary;
+}
+
+}  // namespace cxm::analytics
