@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "test_support.h"
 
@@ -130,6 +132,52 @@ TEST(EmotionCliTest, OneJsonObjectWithEveryViewAndThePredictedLabels) {
   const CommandResult missing = RunCxm({"emotion", "--model", "/nonexistent/model.cxm", "hello"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("/nonexistent/model.cxm"), std::string::npos) << missing.err;
+}
+
+
+TEST(GenerateCliTest, JsonLinesThatIngestLoadsWithoutRejects) {
+  TempDir dir;
+  const CommandResult generated =
+      RunCxm({"generate", "--customers", "60", "--seed", "4", "--format", "jsonl", "--out", dir.File("co")});
+  ASSERT_EQ(generated.exit_code, 0) << generated.err;
+  EXPECT_NE(generated.out.find("60 customers"), std::string::npos) << generated.out;
+  EXPECT_TRUE(std::filesystem::exists(dir.File("co/truth.json")));
+  const std::string db = dir.File("cxm.duckdb");
+  ASSERT_EQ(RunCxm({"--db", db, "init"}).exit_code, 0);
+  for (const char* table : {"customers", "employees", "interactions", "messages", "feedback"}) {
+    const CommandResult loaded = RunCxm({"--db", db, "ingest", dir.File(std::string("co/") + table + ".jsonl")});
+    ASSERT_EQ(loaded.exit_code, 0) << table << ": " << loaded.err;
+    EXPECT_NE(loaded.out.find("rejected 0"), std::string::npos) << loaded.out;
+  }
+  const CommandResult customers = RunCxm({"--db", db, "query", "--format", "csv", "SELECT count(*) FROM customers"});
+  EXPECT_EQ(customers.out, "count_star()\n60\n");
+
+  const CommandResult bad = RunCxm({"generate", "--customers", "5", "--format", "xml", "--out", dir.File("x")});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("--format xml"), std::string::npos) << bad.err;
+}
+
+TEST(DemoCliTest, EndsInTheFindingsAndAReport) {
+  TempDir dir;
+  const CommandResult demo = RunCxm({"demo", "--customers", "400", "--out", dir.File("demo")});
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  for (const char* expected : {"[1/4]", "[2/4]", "[3/4]", "[4/4] What cxm finds", "Net Promoter Score",
+                               "Remembered vs experienced", "Failures and churn", "Service recovery",
+                               "Delivery gap", "Report: "}) {
+    EXPECT_NE(demo.out.find(expected), std::string::npos) << expected << " in\n" << demo.out;
+  }
+  const std::string report = dir.File("demo/report.md");
+  ASSERT_TRUE(std::filesystem::exists(report));
+  std::ifstream in(report);
+  const std::string markdown((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(markdown.find("## Service recovery"), std::string::npos);
+  EXPECT_NE(markdown.find("| delivery |"), std::string::npos);
+  // Every customer text got a score, and nothing was rejected.
+  const std::string db = dir.File("demo/cxm.duckdb");
+  const CommandResult counts = RunCxm({"--db", db, "query", "--format", "csv",
+      "SELECT (SELECT count(*) FROM text_emotions) = (SELECT count(*) FROM messages WHERE speaker = 'customer') "
+      "+ (SELECT count(*) FROM feedback WHERE text IS NOT NULL) AS all_scored, (SELECT count(*) FROM rejects) AS rejects"});
+  EXPECT_EQ(counts.out, "all_scored,rejects\ntrue,0\n") << counts.err;
 }
 
 }  // namespace

@@ -1,0 +1,102 @@
+#include "analytics/text_scoring.h"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "analytics/first_findings.h"
+#include "ingest/loader.h"
+#include "simulate/generator.h"
+#include "store/schema.h"
+#include "test_support.h"
+
+namespace cxm::analytics {
+namespace {
+
+using testing::QueryInt;
+using testing::TempDir;
+
+// A small generated company loaded into a fresh store.
+class ScoredCompanyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    simulate::GeneratorOptions options{.customers = 150, .seed = 2, .out_dir = dir_.File("co")};
+    ASSERT_TRUE(simulate::GenerateCompany(options).has_value());
+    Result<store::Store> opened = store::Store::Open(dir_.File("cxm.duckdb"), {});
+    ASSERT_TRUE(opened.has_value()) << opened.error();
+    store_ = std::make_unique<store::Store>(std::move(opened).value());
+    Result<text::EmotionModel> model = text::EmotionModel::Load(text::EmotionModel::DefaultPath());
+    ASSERT_TRUE(model.has_value()) << model.error();
+    model_ = std::make_unique<text::EmotionModel>(std::move(model).value());
+    for (const char* table : {"customers", "employees", "self_assessment", "interactions", "churn", "messages"}) {
+      Load(table);
+    }
+  }
+  void Load(const std::string& table) {
+    Result<ingest::Loader> loader = ingest::Loader::Create(store_.get(), {.table = table});
+    ASSERT_TRUE(loader.has_value()) << loader.error();
+    Result<std::vector<ingest::TableLoad>> loaded = loader->LoadFile(dir_.File("co/" + table + ".csv"));
+    ASSERT_TRUE(loaded.has_value()) << loaded.error();
+  }
+  std::int64_t Count(const std::string& sql) { return QueryInt(store_->connection(), sql); }
+  ScoringSummary Score() {
+    Result<ScoringSummary> scored = ScoreNewTexts(store_->database(), store_->connection(), *model_);
+    EXPECT_TRUE(scored.has_value()) << scored.error();
+    return scored.has_value() ? *scored : ScoringSummary{};
+  }
+
+  TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<text::EmotionModel> model_;
+};
+
+TEST_F(ScoredCompanyTest, ScoresOnlyWhatIsNewAndNeverTwice) {
+  const std::int64_t customer_turns = Count("SELECT count(*) FROM messages WHERE speaker = 'customer'");
+  ASSERT_GT(customer_turns, 1000);
+  EXPECT_EQ(Score().texts_scored, customer_turns);
+  EXPECT_EQ(Score().texts_scored, 0);  // nothing new
+
+  Load("feedback");  // new texts arrive: only they are scored
+  const std::int64_t feedback_texts = Count("SELECT count(*) FROM feedback WHERE text IS NOT NULL");
+  ASSERT_GT(feedback_texts, 10);
+  EXPECT_EQ(Score().texts_scored, feedback_texts);
+  EXPECT_EQ(Count("SELECT count(*) FROM text_emotions"), customer_turns + feedback_texts);
+  EXPECT_EQ(Count("SELECT count(*) FROM (SELECT interaction_id, seq FROM text_emotions WHERE source = 'message' "
+                  "GROUP BY ALL HAVING count(*) > 1)"), 0);
+  // The customers' languages come out of the engine's language identifier.
+  EXPECT_GT(Count("SELECT count(*) FROM text_emotions t JOIN messages m USING (interaction_id, seq) "
+                  "JOIN interactions i USING (interaction_id) JOIN customers c USING (customer_id) "
+                  "WHERE t.language = c.language"), customer_turns * 95 / 100);
+
+  Result<std::vector<Finding>> findings = FirstFindings(store_->connection(), {});
+  ASSERT_TRUE(findings.has_value()) << findings.error();
+  ASSERT_EQ(findings->size(), 5u);
+  EXPECT_EQ((*findings)[0].title, "Net Promoter Score");
+  EXPECT_EQ((*findings)[0].rows.front().front(), "(all)");
+}
+
+// Statistics worked by hand.
+TEST(StatisticsTest, NetPromoterScoreAndItsInterval) {
+  // 10 answers: 5 promoters, 2 detractors. NPS = 30; var = (0.5 + 0.2 - 0.09) / 10 = 0.061.
+  const auto [nps, half_width] = NetPromoterScore(5, 2, 10);
+  EXPECT_DOUBLE_EQ(nps, 30.0);
+  EXPECT_NEAR(half_width, 100 * 1.959964 * std::sqrt(0.061), 1e-9);
+  EXPECT_NEAR(half_width, 48.41, 0.01);
+  const auto [all_promoters, no_spread] = NetPromoterScore(4, 0, 4);
+  EXPECT_DOUBLE_EQ(all_promoters, 100.0);
+  EXPECT_DOUBLE_EQ(no_spread, 0.0);
+  EXPECT_TRUE(std::isnan(NetPromoterScore(0, 0, 0).first));
+}
+
+TEST(StatisticsTest, WilsonInterval) {
+  // 8 of 10 at 95%: (0.4902, 0.9433) (Newcombe 1998, table I).
+  const auto [low, high] = WilsonInterval(8, 10);
+  EXPECT_NEAR(low, 0.4902, 1e-4);
+  EXPECT_NEAR(high, 0.9433, 1e-4);
+  const auto [zero_low, zero_high] = WilsonInterval(0, 20);
+  EXPECT_DOUBLE_EQ(zero_low, 0.0);
+  EXPECT_NEAR(zero_high, 0.1611, 1e-4);
+}
+
+}  // namespace
+}  // namespace cxm::analytics
