@@ -24,7 +24,6 @@ enum class OutputTable : std::uint8_t {
   kEmployeeFeedback, kSelfAssessment, kTruthCustomers, kTruthInteractions, kTruthTurns
 };
 inline constexpr int kOutputTableCount = 12;
-inline constexpr int kCanonicalOutputCount = 9;  // the first nine are canonical tables
 const OutputTableSpec& SpecOf(OutputTable table);
 
 // Sums over customers, merged across chunks: what the generated data realises of the model.
