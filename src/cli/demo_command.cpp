@@ -7,6 +7,7 @@
 #include "analytics/first_findings.h"
 #include "analytics/text_scoring.h"
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "cli/table_writer.h"
 #include "ingest/loader.h"
 #include "simulate/generator.h"
@@ -15,10 +16,6 @@
 #include "text/emotion_model.h"
 
 namespace cxm::cli {
-
-// From generate_command.cpp.
-std::string FormatCount(std::int64_t count);
-simulate::GenerationProgress ProgressLine(std::string_view what, std::string_view unit);
 
 namespace {
 
@@ -95,12 +92,9 @@ Command AddDemoCommand(CLI::App& app) {
     CXM_ASSIGN_OR_RETURN(const text::EmotionModel model,
                          text::EmotionModel::Load(options->model_path.empty() ? text::EmotionModel::DefaultPath()
                                                                               : options->model_path));
-    const simulate::GenerationProgress scoring_progress = ProgressLine("      scoring", "texts");
     CXM_ASSIGN_OR_RETURN(const analytics::ScoringSummary scored,
                          analytics::ScoreNewTexts(store.database(), store.connection(), model,
-                                                  [&](std::int64_t done, std::int64_t total) {
-                                                    scoring_progress(done, total);
-                                                  }));
+                                                  ProgressLine("      scoring", "texts")));
     std::cout << fmt::format("      {} texts in {:.1f} s ({:.0f} texts/s)\n", FormatCount(scored.texts_scored),
                              scored.seconds, static_cast<double>(scored.texts_scored) / std::max(scored.seconds, 1e-9));
 
