@@ -9,22 +9,8 @@
 namespace cxm::analytics {
 namespace {
 
-using Rows = std::vector<std::vector<std::optional<std::string>>>;
+using Rows = TextRows;
 
-Result<Rows> QueryRows(store::Connection& connection, const std::string& sql,
-                       const std::vector<double>& parameters) {
-  CXM_ASSIGN_OR_RETURN(store::Statement statement, connection.Prepare(sql));
-  for (std::size_t idx = 0; idx < parameters.size(); ++idx) {
-    CXM_TRY(statement.Bind(idx + 1, parameters[idx]));
-  }
-  CXM_ASSIGN_OR_RETURN(store::QueryResult result, statement.Execute());
-  return result.AllRowsAsText();
-}
-
-double Number(const std::optional<std::string>& cell) {
-  return cell ? std::strtod(cell->c_str(), nullptr) : std::nan("");
-}
-std::string Text(const std::optional<std::string>& cell) { return cell.value_or(""); }
 std::string Percent(double share) { return std::isnan(share) ? "-" : fmt::format("{:.1f}%", 100 * share); }
 
 // Per support conversation: experienced (mean valence of the customer's turns), peak (the most
@@ -228,24 +214,6 @@ Result<Finding> GapFinding(store::Connection& connection) {
 }
 
 }  // namespace
-
-std::pair<double, double> WilsonInterval(double successes, double trials, double z) {
-  if (!(trials > 0)) return {std::nan(""), std::nan("")};
-  const double share = successes / trials;
-  const double z2 = z * z;
-  const double centre = (share + z2 / (2 * trials)) / (1 + z2 / trials);
-  const double half = z * std::sqrt(share * (1 - share) / trials + z2 / (4 * trials * trials)) / (1 + z2 / trials);
-  return {centre - half, centre + half};
-}
-
-std::pair<double, double> NetPromoterScore(double promoters, double detractors, double answers) {
-  if (!(answers > 0)) return {std::nan(""), std::nan("")};
-  const double promoter_share = promoters / answers;
-  const double detractor_share = detractors / answers;
-  const double nps = promoter_share - detractor_share;
-  const double variance = promoter_share + detractor_share - nps * nps;
-  return {100 * nps, 100 * 1.959964 * std::sqrt(variance / answers)};
-}
 
 Result<std::vector<Finding>> FirstFindings(store::Connection& connection, const FindingOptions& options) {
   std::vector<Finding> findings;

@@ -11,17 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "analytics/finding.h"
+#include "analytics/statistics.h"
 #include "common/status.h"
 #include "store/duckdb.h"
 
 namespace cxm::analytics {
-
-struct Finding {
-  std::string title;    // "Recovery paradox"
-  std::string summary;  // one or two plain sentences with the numbers
-  std::vector<std::string> columns;
-  std::vector<std::vector<std::string>> rows;
-};
 
 struct FindingOptions {
   double negativity_lambda = 2.0;  // weight of negative moments when picking the peak (SPEC §4.3)
@@ -29,12 +24,6 @@ struct FindingOptions {
 };
 
 Result<std::vector<Finding>> FirstFindings(store::Connection& connection, const FindingOptions& options);
-
-// Wilson score interval of a proportion (Wilson 1927), as {low, high}.
-std::pair<double, double> WilsonInterval(double successes, double trials, double z = 1.959964);
-// NPS in points and its 95% CI half-width: the variance of (promoter - detractor) indicators,
-// (p + d - (p - d)^2) / n.
-std::pair<double, double> NetPromoterScore(double promoters, double detractors, double answers);
 
 // A markdown report of the findings, for DIR/report.md.
 std::string FindingsMarkdown(const std::string& title, const std::vector<std::string>& preamble,

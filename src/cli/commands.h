@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -32,5 +33,10 @@ Command AddTrainCommand(CLI::App& app);
 Command AddEmotionCommand(CLI::App& app);
 Command AddGenerateCommand(CLI::App& app);
 Command AddDemoCommand(CLI::App& app);
+Command AddAnalyzeCommand(CLI::App& app);
+Command AddMetricsCommand(CLI::App& app);
+Command AddDriversCommand(CLI::App& app);
+// journeys, moments, loyalty, recovery, gap, memory
+std::vector<Command> AddFindingCommands(CLI::App& app);
 
 }  // namespace cxm::cli

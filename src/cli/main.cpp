@@ -33,11 +33,14 @@ int Run(int argc, char** argv) {
   }
   app.add_option("--db", global.db_path, "database file (default ./cxm.duckdb; env CXM_DB)");
 
-  const std::vector<cxm::cli::Command> commands = {
+  std::vector<cxm::cli::Command> commands = {
       cxm::cli::AddInitCommand(app), cxm::cli::AddIngestCommand(app),
       cxm::cli::AddQueryCommand(app), cxm::cli::AddStatusCommand(app),
       cxm::cli::AddTrainCommand(app), cxm::cli::AddEmotionCommand(app),
-      cxm::cli::AddGenerateCommand(app), cxm::cli::AddDemoCommand(app)};
+      cxm::cli::AddGenerateCommand(app), cxm::cli::AddDemoCommand(app),
+      cxm::cli::AddAnalyzeCommand(app), cxm::cli::AddMetricsCommand(app),
+      cxm::cli::AddDriversCommand(app)};
+  for (cxm::cli::Command& command : cxm::cli::AddFindingCommands(app)) commands.push_back(std::move(command));
 
   try {
     app.parse(argc, argv);

@@ -43,26 +43,6 @@ Result<OutputFormat> ParseOutputFormat(const std::string& name) {
   return Status::InvalidArgument("--format " + name + ": expected table, csv or json");
 }
 
-std::string JsonQuote(const std::string& text) {
-  std::string quoted = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': quoted += "\\\""; break;
-      case '\\': quoted += "\\\\"; break;
-      case '\n': quoted += "\\n"; break;
-      case '\r': quoted += "\\r"; break;
-      case '\t': quoted += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          quoted += fmt::format("\\u{:04x}", c);
-        } else {
-          quoted += static_cast<char>(c);
-        }
-    }
-  }
-  return quoted + "\"";
-}
-
 void WriteTable(std::ostream& out, const TextTable& table, OutputFormat format) {
   const std::size_t column_count = table.columns.size();
   switch (format) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "common/strings.h"
 
 namespace cxm::cli {
 
@@ -22,7 +23,6 @@ struct TextTable {
 
 void WriteTable(std::ostream& out, const TextTable& table, OutputFormat format);
 
-// JSON string literal with escapes, for any UTF-8 text.
-std::string JsonQuote(const std::string& text);
+using cxm::JsonQuote;
 
 }  // namespace cxm::cli

@@ -58,6 +58,30 @@ std::string Quote(std::string_view text, char quote) {
 std::string QuoteIdentifier(std::string_view identifier) { return Quote(identifier, '"'); }
 std::string QuoteLiteral(std::string_view text) { return Quote(text, '\''); }
 
+std::string JsonQuote(std::string_view text) {
+  constexpr char kHex[] = "0123456789abcdef";
+  std::string quoted = "\"";
+  for (const unsigned char c : text) {
+    switch (c) {
+      case '"': quoted += "\\\""; break;
+      case '\\': quoted += "\\\\"; break;
+      case '\n': quoted += "\\n"; break;
+      case '\r': quoted += "\\r"; break;
+      case '\t': quoted += "\\t"; break;
+      default:
+        if (c < 0x20 || c == '<') {
+          quoted += "\\u00";
+          quoted += kHex[c >> 4];
+          quoted += kHex[c & 15];
+        } else {
+          quoted += static_cast<char>(c);
+        }
+    }
+  }
+  quoted += '"';
+  return quoted;
+}
+
 Result<std::string> ReadWholeFile(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) {

@@ -22,6 +22,10 @@ std::string QuoteIdentifier(std::string_view identifier);
 // (e.g. SET statements); data values are always bound.
 std::string QuoteLiteral(std::string_view text);
 
+// A JSON string literal for any UTF-8 text. '<' is escaped too, so the JSON can sit inside an
+// HTML <script> element without ever closing it.
+std::string JsonQuote(std::string_view text);
+
 // Reads a whole file; NotFound or Io with the path in the message.
 Result<std::string> ReadWholeFile(const std::string& path);
 

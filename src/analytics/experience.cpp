@@ -1,0 +1,243 @@
+#include "analytics/experience.h"
+
+#include <chrono>
+#include <cmath>
+#include <optional>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "analytics/statistics.h"
+#include "analytics/text_scoring.h"
+
+namespace cxm::analytics {
+namespace {
+
+constexpr const char* kInteractionExperienceDdl = R"sql(
+  CREATE TABLE IF NOT EXISTS interaction_experience (
+    interaction_id VARCHAR PRIMARY KEY, customer_id VARCHAR, ts TIMESTAMP, touchpoint VARCHAR,
+    failure VARCHAR,
+    evidence VARCHAR,        -- 'conversation' (customer turns), 'feedback' (linked text), 'survey' (CSAT only)
+    evidence_count BIGINT,   -- moments read; a change marks the row for recomputation
+    start DOUBLE, experienced DOUBLE, peak DOUBLE, "end" DOUBLE, remembered DOUBLE,
+    ending VARCHAR, emotional_shift DOUBLE,
+    negativity_lambda DOUBLE, end_window_turns BIGINT))sql";
+
+// Every moment of evidence per interaction, in order: the customer's scored turns; for an
+// interaction without a conversation, its linked feedback (the text's valence, else the CSAT
+// mapped from 1..5 to -1..1).
+constexpr const char* kEvidenceSql = R"sql(
+  CREATE OR REPLACE TEMP TABLE experience_evidence AS
+  SELECT interaction_id, 'conversation' AS evidence, seq::DOUBLE AS position, valence
+  FROM text_emotions WHERE source = 'message'
+  UNION ALL
+  SELECT f.interaction_id, CASE WHEN t.valence IS NULL THEN 'survey' ELSE 'feedback' END,
+         epoch(f.ts), coalesce(t.valence, (f.csat - 3) / 2.0)
+  FROM feedback f LEFT JOIN text_emotions t ON t.source = 'feedback' AND t.feedback_id = f.feedback_id
+  WHERE f.interaction_id IS NOT NULL AND (t.valence IS NOT NULL OR f.csat IS NOT NULL)
+    AND NOT EXISTS (SELECT 1 FROM text_emotions m
+                    WHERE m.source = 'message' AND m.interaction_id = f.interaction_id))sql";
+
+// Interactions whose evidence changed (or that were computed with other options).
+constexpr const char* kDirtySql = R"sql(
+  CREATE OR REPLACE TEMP TABLE experience_dirty AS
+  SELECT n.interaction_id
+  FROM (SELECT interaction_id, count(*) AS moments FROM experience_evidence GROUP BY 1) n
+  LEFT JOIN interaction_experience e USING (interaction_id)
+  WHERE e.interaction_id IS NULL OR e.evidence_count <> n.moments
+     OR e.negativity_lambda <> $1 OR e.end_window_turns <> $2)sql";
+
+// SPEC §4.3: peak = the most intense moment with negative ones weighted by lambda ($1); end =
+// mean of the last $2 moments; remembered = (peak + end) / 2 clipped; shift = end - start.
+constexpr const char* kInsertExperienceSql = R"sql(
+  INSERT INTO interaction_experience
+  WITH ordered AS (
+    SELECT m.*, row_number() OVER (PARTITION BY m.interaction_id ORDER BY m.position DESC) AS from_end
+    FROM experience_evidence m SEMI JOIN experience_dirty d ON d.interaction_id = m.interaction_id),
+  per_interaction AS (
+    SELECT interaction_id, min(evidence) AS evidence, count(*) AS evidence_count,
+           arg_min(valence, position) AS start, avg(valence) AS experienced,
+           arg_max(valence, CASE WHEN valence < 0 THEN -$1 * valence ELSE valence END) AS peak,
+           avg(valence) FILTER (WHERE from_end <= $2) AS end_valence
+    FROM ordered GROUP BY 1)
+  SELECT p.interaction_id, i.customer_id, i.ts, i.touchpoint, i.failure, p.evidence, p.evidence_count,
+         p.start, p.experienced, p.peak, p.end_valence,
+         greatest(-1.0, least(1.0, (p.peak + p.end_valence) / 2)),
+         CASE WHEN p.end_valence >= $3 THEN 'positive' WHEN p.end_valence <= -$3 THEN 'negative'
+              ELSE 'neutral' END,
+         p.end_valence - p.start, $1, $2
+  FROM per_interaction p JOIN interactions i USING (interaction_id))sql";
+
+// One row per customer. Interactions without evidence (a delivery nobody commented on) count in
+// memory at the mean remembered score of their touchpoint with or without a failure, so a late
+// parcel weighs like the late parcels customers did tell us about.
+constexpr const char* kCustomerStateSql = R"sql(
+  CREATE OR REPLACE TABLE customer_state AS
+  WITH store_end AS (SELECT min(ts) AS store_start, max(ts) AS store_end FROM interactions),
+  cell AS (
+    SELECT touchpoint, failure IS NOT NULL AS has_failure, avg(remembered) AS remembered
+    FROM interaction_experience GROUP BY ALL),
+  churned AS (SELECT customer_id, min(ts) AS churn_ts, any_value(reason) AS churn_reason FROM churn GROUP BY 1),
+  base AS (
+    SELECT c.customer_id, c.language, c.country, c.segment, c.persona, c.loyalty_member, c.signup_ts,
+           ch.churn_ts, ch.churn_reason, coalesce(ch.churn_ts, s.store_end) AS as_of,
+           greatest(c.signup_ts, s.store_start) AS observed_from
+    FROM customers c LEFT JOIN churned ch USING (customer_id), store_end s),
+  touch AS (
+    SELECT i.customer_id, i.ts, i.touchpoint,
+           coalesce(e.remembered, c.remembered, 0) AS remembered, e.remembered IS NOT NULL AS is_observed
+    FROM interactions i LEFT JOIN interaction_experience e USING (interaction_id)
+    LEFT JOIN cell c ON c.touchpoint = i.touchpoint AND c.has_failure = (i.failure IS NOT NULL)),
+  memory AS (
+    SELECT t.customer_id,
+           sum(CASE WHEN t.remembered < 0 THEN $1 * t.remembered ELSE t.remembered END
+               * pow(2, -(epoch(b.as_of) - epoch(t.ts)) / 86400.0 / $2)) AS memory,
+           count(*) AS interactions, count(*) FILTER (WHERE t.is_observed) AS interactions_with_evidence,
+           avg(t.remembered) FILTER (WHERE t.is_observed) AS mean_remembered,
+           count(*) FILTER (WHERE t.touchpoint = 'purchase') AS orders,
+           min(t.ts) AS first_ts, max(t.ts) AS last_ts
+    FROM touch t JOIN base b USING (customer_id) WHERE t.ts <= b.as_of GROUP BY 1),
+  voice AS (
+    SELECT customer_id, avg(valence) AS mean_valence, count(*) AS texts FROM (
+      SELECT i.customer_id, t.valence FROM text_emotions t JOIN interactions i USING (interaction_id)
+      WHERE t.source = 'message'
+      UNION ALL
+      SELECT f.customer_id, t.valence FROM text_emotions t JOIN feedback f USING (feedback_id)
+      WHERE t.source = 'feedback' AND f.customer_id IS NOT NULL) GROUP BY 1),
+  answers AS (
+    SELECT customer_id, arg_max(nps, ts) AS last_nps, count(*) AS nps_answers
+    FROM feedback WHERE nps IS NOT NULL GROUP BY 1),
+  value AS (
+    SELECT t.customer_id, sum(t.amount * coalesce(fx.sek_per_unit, 1.0)) FILTER (WHERE t.amount > 0) AS revenue_sek
+    FROM transactions t LEFT JOIN {fx} USING (currency) GROUP BY 1),
+  joined AS (
+    SELECT b.*, coalesce(m.memory, 0) AS memory, coalesce(m.interactions, 0) AS interactions,
+           coalesce(m.interactions_with_evidence, 0) AS interactions_with_evidence, m.mean_remembered,
+           coalesce(m.orders, 0) AS orders, m.first_ts, m.last_ts,
+           v.mean_valence, coalesce(v.texts, 0) AS texts, a.last_nps, coalesce(a.nps_answers, 0) AS nps_answers,
+           coalesce(val.revenue_sek, 0) AS revenue_sek,
+           -- Purchase rate per year over the time the store saw the customer (at least 30 days).
+           coalesce(m.orders, 0) / greatest(30.0, (epoch(b.as_of) - epoch(coalesce(b.observed_from, m.first_ts, b.as_of))) / 86400.0) * 365.25 AS orders_per_year,
+           (epoch(b.as_of) - epoch(coalesce(m.last_ts, b.as_of))) / 86400.0 AS recency_days
+    FROM base b LEFT JOIN memory m USING (customer_id) LEFT JOIN voice v USING (customer_id)
+    LEFT JOIN answers a USING (customer_id) LEFT JOIN value val USING (customer_id))
+  SELECT *, CAST(NULL AS DOUBLE) AS expected_nps, CAST(NULL AS DOUBLE) AS attitudinal,
+         CASE WHEN churn_ts IS NOT NULL THEN 0.0
+              ELSE orders_per_year / nullif(median(orders_per_year) FILTER (WHERE churn_ts IS NULL) OVER (), 0) END AS behavioural,
+         CAST(NULL AS VARCHAR) AS quadrant
+  FROM joined)sql";
+
+Result<std::vector<std::vector<double>>> ReadNumbers(store::Connection& connection, const std::string& sql) {
+  CXM_ASSIGN_OR_RETURN(store::QueryResult result, connection.Query(sql));
+  const std::uint64_t columns = result.ColumnCount();
+  std::vector<std::vector<double>> values(columns);
+  while (std::optional<store::DataChunk> chunk = result.NextChunk()) {
+    for (std::uint64_t column = 0; column < columns; ++column) {
+      const store::ColumnView view = chunk->Column(column);
+      for (std::uint64_t row = 0; row < chunk->RowCount(); ++row) {
+        values[column].push_back(view.IsNull(row) ? std::nan("") : view.Double(row));
+      }
+    }
+  }
+  return values;
+}
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+}  // namespace
+
+Result<std::int64_t> UpdateInteractionExperience(store::Connection& connection, const ExperienceOptions& options) {
+  CXM_TRY(connection.Execute(kTextEmotionsDdl));
+  CXM_TRY(connection.Execute(kInteractionExperienceDdl));
+  CXM_TRY(connection.Execute(kEvidenceSql));
+  CXM_ASSIGN_OR_RETURN(store::Statement dirty, connection.Prepare(kDirtySql));
+  CXM_TRY(dirty.Bind(1, options.negativity_lambda));
+  CXM_TRY(dirty.Bind(2, static_cast<std::int64_t>(options.end_window_turns)));
+  CXM_TRY(dirty.Execute().error());
+  CXM_ASSIGN_OR_RETURN(store::QueryResult count, connection.Query("SELECT count(*) FROM experience_dirty"));
+  const std::int64_t updated = count.ScalarInt64().value_or(0);
+  if (updated > 0) {
+    CXM_ASSIGN_OR_RETURN(store::Transaction transaction, store::Transaction::Begin(connection));
+    CXM_TRY(connection.Execute(
+        "DELETE FROM interaction_experience WHERE interaction_id IN (SELECT interaction_id FROM experience_dirty)"));
+    CXM_ASSIGN_OR_RETURN(store::Statement insert, connection.Prepare(kInsertExperienceSql));
+    CXM_TRY(insert.Bind(1, options.negativity_lambda));
+    CXM_TRY(insert.Bind(2, static_cast<std::int64_t>(options.end_window_turns)));
+    CXM_TRY(insert.Bind(3, options.ending_threshold));
+    CXM_TRY(insert.Execute().error());
+    CXM_TRY(transaction.Commit());
+  }
+  CXM_TRY(connection.Execute("DROP TABLE IF EXISTS experience_evidence; DROP TABLE IF EXISTS experience_dirty"));
+  return updated;
+}
+
+Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const ExperienceOptions& options) {
+  CXM_ASSIGN_OR_RETURN(store::Statement build,
+                       connection.Prepare(fmt::format(fmt::runtime(kCustomerStateSql), fmt::arg("fx", kReferenceRatesSql))));
+  CXM_TRY(build.Bind(1, options.negativity_lambda));
+  CXM_TRY(build.Bind(2, options.memory_half_life_days));
+  CXM_TRY(build.Execute().error());
+
+  // Attitudinal loyalty: the NPS answer a customer would give, learnt from those who answered
+  // (their latest answer against memory and the mean valence of their own words) and applied to
+  // all; for those who answered, the average of the model and the answer.
+  CXM_ASSIGN_OR_RETURN(const auto answered, ReadNumbers(connection,
+      "SELECT last_nps::DOUBLE, memory, coalesce(mean_valence, 0), (texts > 0)::DOUBLE "
+      "FROM customer_state WHERE last_nps IS NOT NULL"));
+  std::vector<double> coefficients = {7.0, 0.0, 0.0, 0.0};
+  if (answered.size() == 4 && answered[0].size() > 20) {
+    if (const std::optional<RegressionFit> fit = FitLinear({answered[1], answered[2], answered[3]}, answered[0])) {
+      coefficients = fit->coefficients;
+    }
+  }
+  CXM_ASSIGN_OR_RETURN(store::Statement attitude, connection.Prepare(R"sql(
+    UPDATE customer_state SET expected_nps = greatest(0.0, least(10.0,
+        CASE WHEN last_nps IS NULL THEN model ELSE (model + last_nps) / 2 END))
+    FROM (SELECT customer_id AS id, $1 + $2 * memory + $3 * coalesce(mean_valence, 0) + $4 * (texts > 0)::DOUBLE AS model
+          FROM customer_state) m
+    WHERE customer_state.customer_id = m.id)sql"));
+  for (std::size_t idx = 0; idx < 4; ++idx) CXM_TRY(attitude.Bind(idx + 1, coefficients[idx]));
+  CXM_TRY(attitude.Execute().error());
+  CXM_ASSIGN_OR_RETURN(store::Statement quadrant, connection.Prepare(R"sql(
+    UPDATE customer_state SET attitudinal = (expected_nps - 5) / 5,
+      quadrant = CASE WHEN expected_nps >= $1 AND behavioural >= $2 THEN 'true_loyalty'
+                      WHEN expected_nps >= $1 THEN 'latent'
+                      WHEN behavioural >= $2 THEN 'spurious'
+                      ELSE 'no_loyalty' END)sql"));
+  CXM_TRY(quadrant.Bind(1, options.attitudinal_cut_nps));
+  CXM_TRY(quadrant.Bind(2, options.behavioural_cut));
+  CXM_TRY(quadrant.Execute().error());
+  CXM_ASSIGN_OR_RETURN(store::QueryResult count, connection.Query("SELECT count(*) FROM customer_state"));
+  return count.ScalarInt64().value_or(0);
+}
+
+Result<AnalyzeSummary> Analyze(store::Database& database, store::Connection& connection,
+                               const text::EmotionModel& model, const ExperienceOptions& options,
+                               const AnalyzeProgress& progress) {
+  AnalyzeSummary summary;
+  auto started = std::chrono::steady_clock::now();
+  CXM_ASSIGN_OR_RETURN(const ScoringSummary scoring,
+                       ScoreNewTexts(database, connection, model, [&](std::int64_t done, std::int64_t total) {
+                         if (progress) progress("scoring texts", done, total);
+                       }));
+  summary.texts_scored = scoring.texts_scored;
+  summary.scoring_seconds = Seconds(started);
+
+  started = std::chrono::steady_clock::now();
+  if (progress) progress("remembered experience per interaction", 0, 0);
+  CXM_ASSIGN_OR_RETURN(summary.interactions_updated, UpdateInteractionExperience(connection, options));
+  CXM_ASSIGN_OR_RETURN(store::QueryResult with_experience,
+                       connection.Query("SELECT count(*) FROM interaction_experience"));
+  summary.interactions_with_experience = with_experience.ScalarInt64().value_or(0);
+  summary.experience_seconds = Seconds(started);
+
+  started = std::chrono::steady_clock::now();
+  if (progress) progress("memory and loyalty per customer", 0, 0);
+  CXM_ASSIGN_OR_RETURN(summary.customers, RebuildCustomerState(connection, options));
+  summary.customer_seconds = Seconds(started);
+  return summary;
+}
+
+}  // namespace cxm::analytics
