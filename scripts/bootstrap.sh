@@ -3,7 +3,8 @@
 # DuckDB 1.4.4 (C API header + libduckdb.so) from npm, checked against pinned sha512 integrity.
 # Takes a few seconds when everything is already present.
 #
-#   scripts/bootstrap.sh            # packages + DuckDB into .deps/duckdb
+#   scripts/bootstrap.sh            # packages, web/node_modules (npm ci), DuckDB into .deps/duckdb
+#   CXM_WITH_BROWSER=1 scripts/bootstrap.sh   # also Debian's chromium, for the browser tests
 #   DUCKDB_ROOT=/opt/duckdb scripts/bootstrap.sh   # use a system DuckDB, skip npm
 set -euo pipefail
 
@@ -21,6 +22,8 @@ packages=(
   libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libre2-dev libicu-dev libzstd-dev
   libsimdjson-dev libcpp-httplib-dev libstemmer-dev libcld2-dev libeigen3-dev
 )
+# The report's browser test drives Debian's Chromium (never a downloaded browser).
+[ "${CXM_WITH_BROWSER:-0}" = 1 ] && packages+=(chromium)
 
 missing=()
 for package in "${packages[@]}"; do
@@ -34,6 +37,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" >/dev/null
+fi
+
+# The report's renderer (TypeScript + ECharts, bundled by Vite at build time) and the browser
+# test's driver (playwright-core) come from npm, pinned by web/package-lock.json; no install
+# scripts run, so no browser is ever downloaded.
+if [ ! -f "$repo_root/web/node_modules/.package-lock.json" ] ||
+   ! cmp -s "$repo_root/web/package-lock.json" "$repo_root/web/node_modules/.cxm-lock"; then
+  echo "bootstrap: installing the web front end's packages (npm ci)"
+  (cd "$repo_root/web" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null &&
+   cp package-lock.json node_modules/.cxm-lock)
 fi
 
 # DuckDB: a system install wins when DUCKDB_ROOT points at one (include/duckdb.h, lib/libduckdb.so).

@@ -9,7 +9,11 @@ cd "$repo_root"
 what=${1:-}
 jobs=$(nproc 2>/dev/null || echo 2)
 
-scripts/bootstrap.sh
+if [ "$what" = test ]; then
+  CXM_WITH_BROWSER=1 scripts/bootstrap.sh
+else
+  scripts/bootstrap.sh
+fi
 
 case "$what" in
   demo)

@@ -36,6 +36,7 @@ Command AddDemoCommand(CLI::App& app);
 Command AddAnalyzeCommand(CLI::App& app);
 Command AddMetricsCommand(CLI::App& app);
 Command AddDriversCommand(CLI::App& app);
+Command AddReportCommand(CLI::App& app);
 // journeys, moments, loyalty, recovery, gap, memory
 std::vector<Command> AddFindingCommands(CLI::App& app);
 

@@ -4,33 +4,19 @@
 
 #include <fmt/format.h>
 
-#include "analytics/first_findings.h"
-#include "analytics/text_scoring.h"
+#include "analytics/experience.h"
 #include "cli/commands.h"
+#include "cli/finding_output.h"
 #include "cli/progress.h"
 #include "cli/table_writer.h"
 #include "ingest/loader.h"
+#include "report/html_report.h"
 #include "simulate/generator.h"
 #include "store/schema.h"
 #include "store/store.h"
 #include "text/emotion_model.h"
 
 namespace cxm::cli {
-
-namespace {
-
-void PrintFinding(const analytics::Finding& finding) {
-  std::cout << fmt::format("\n{}\n{}\n", finding.title, finding.summary);
-  if (finding.rows.empty()) return;
-  TextTable table{.columns = finding.columns};
-  table.is_json_literal.assign(finding.columns.size(), false);
-  for (const auto& row : finding.rows) {
-    table.rows.emplace_back(row.begin(), row.end());
-  }
-  WriteTable(std::cout, table, OutputFormat::kTable);
-}
-
-}  // namespace
 
 Command AddDemoCommand(CLI::App& app) {
   struct Options {
@@ -41,7 +27,7 @@ Command AddDemoCommand(CLI::App& app) {
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
-      "demo", "generate a company, load it, score its texts and print what cxm finds (with a report)");
+      "demo", "generate a company, load it, analyse it and print what cxm finds, ending in an HTML report");
   command->add_option("--customers", options->customers, "customers to simulate (default 20000)");
   command->add_option("--seed", options->seed, "random seed (default 1)");
   command->add_option("--out", options->out_dir, "folder for the data, the store and the report (default cxm-demo)");
@@ -88,40 +74,55 @@ Command AddDemoCommand(CLI::App& app) {
     }
     if (rejected > 0) std::cout << fmt::format("      {} rows rejected (see the rejects table)\n", rejected);
 
-    std::cout << "[3/4] Reading emotions in every customer text (emotion engine, all cores)\n";
+    std::cout << "[3/4] Analysing: emotions in every customer text (all cores), remembered experience, "
+                 "memory and loyalty\n";
     CXM_ASSIGN_OR_RETURN(const text::EmotionModel model,
                          text::EmotionModel::Load(options->model_path.empty() ? text::EmotionModel::DefaultPath()
                                                                               : options->model_path));
-    CXM_ASSIGN_OR_RETURN(const analytics::ScoringSummary scored,
-                         analytics::ScoreNewTexts(store.database(), store.connection(), model,
-                                                  ProgressLine("      scoring", "texts")));
-    std::cout << fmt::format("      {} texts in {:.1f} s ({:.0f} texts/s)\n", FormatCount(scored.texts_scored),
-                             scored.seconds, static_cast<double>(scored.texts_scored) / std::max(scored.seconds, 1e-9));
+    const simulate::CompanyModel& truth = generator.model;
+    const analytics::ExperienceOptions experience{.negativity_lambda = truth.negativity_lambda,
+                                                  .memory_half_life_days = truth.memory_half_life_days};
+    auto scoring = ProgressLine("      scoring", "texts");
+    CXM_ASSIGN_OR_RETURN(const analytics::AnalyzeSummary analyzed,
+                         analytics::Analyze(store.database(), store.connection(), model, experience,
+                                            [&](const std::string&, std::int64_t done, std::int64_t total) {
+                                              if (total > 0) scoring(done, total);
+                                            }));
+    std::cout << fmt::format("      {} texts scored in {:.1f} s ({:.0f} texts/s); {} interactions with remembered "
+                             "experience ({:.1f} s); {} customers' memory and loyalty ({:.1f} s)\n",
+                             FormatCount(analyzed.texts_scored), analyzed.scoring_seconds,
+                             static_cast<double>(analyzed.texts_scored) / std::max(analyzed.scoring_seconds, 1e-9),
+                             FormatCount(analyzed.interactions_with_experience), analyzed.experience_seconds,
+                             FormatCount(analyzed.customers), analyzed.customer_seconds);
 
     std::cout << "[4/4] What cxm finds\n";
-    const simulate::CompanyModel& truth = generator.model;
-    CXM_ASSIGN_OR_RETURN(const std::vector<analytics::Finding> findings,
-                         analytics::FirstFindings(store.connection(), {.negativity_lambda = truth.negativity_lambda}));
-    for (const analytics::Finding& finding : findings) PrintFinding(finding);
+    const analytics::AnalysisOptions analysis{.negativity_lambda = truth.negativity_lambda,
+                                              .memory_half_life_days = truth.memory_half_life_days};
+    CXM_ASSIGN_OR_RETURN(report::ReportContent content,
+                         report::BuildReport(store.connection(), analysis, "cxm demo: the customer experience at Norda"));
+    for (const std::string& sentence : content.executive_summary) std::cout << "  - " << sentence << "\n";
+    std::vector<analytics::Finding> shown;
+    for (const analytics::Finding& finding : content.findings) {
+      for (const char* key : {"moments", "recovery_groups", "loyalty", "delivery_gap", "memory"}) {
+        if (finding.key == key) shown.push_back(finding);
+      }
+    }
+    std::cout << "\n";
+    WriteFindings(std::cout, shown, OutputFormat::kTable);
 
     // The simulator knows the causes it built in; say them, so a reader can judge the findings.
-    const std::vector<std::string> preamble = {
-        fmt::format("Simulated company: Norda, {} customers (seed {}), {} interactions, {} conversation "
-                    "turns; data in `{}`, store `{}`.",
-                    generator.customers, generator.seed, realised.interactions, realised.messages,
-                    generator.out_dir, db_path),
-        "",
-        fmt::format("What the simulator built in (`{}/truth.json`): customers remember each "
-                    "interaction by its peak and end, bad moments weighing {}x; that memory drives "
-                    "NPS, repurchase and churn. The top moment of truth is delivery; a well-recovered "
-                    "failure adds a recovery-paradox bonus of {} to memory.",
-                    generator.out_dir, truth.negativity_lambda, truth.recovery_paradox)};
-    const std::string report_path = (out_dir / "report.md").string();
-    std::ofstream report(report_path, std::ios::trunc);
-    report << analytics::FindingsMarkdown("cxm demo: what cxm finds at Norda", preamble, findings);
+    std::cout << fmt::format(
+        "\nWhat the simulator built in ({}/truth.json): customers remember each interaction by its peak and end, "
+        "bad moments weighing {}x; that memory drives NPS, repurchase and churn. The top moment of truth is "
+        "delivery; a well-recovered failure adds a recovery-paradox bonus of {} to memory.\n",
+        generator.out_dir, truth.negativity_lambda, truth.recovery_paradox);
+    const std::string report_path = (out_dir / "report.html").string();
+    std::ofstream report(report_path, std::ios::binary | std::ios::trunc);
+    report << report::RenderHtml(content);
+    report.close();
     if (!report) return Status::Io(fmt::format("{}: cannot be written", report_path));
-    std::cout << fmt::format("\n{}\n", preamble[2]);
-    std::cout << fmt::format("\nReport: {}\nStore:  {}  (try: cxm --db {} query \"SELECT * FROM text_emotions LIMIT 5\")\n",
+    std::cout << fmt::format("\nReport: {}  (one self-contained HTML file: open it in a browser)\n"
+                             "Store:  {}  (try: cxm --db {} moments, or query \"SELECT * FROM customer_state LIMIT 5\")\n",
                              report_path, db_path, db_path);
     return Status::Ok();
   }};

@@ -39,7 +39,7 @@ int Run(int argc, char** argv) {
       cxm::cli::AddTrainCommand(app), cxm::cli::AddEmotionCommand(app),
       cxm::cli::AddGenerateCommand(app), cxm::cli::AddDemoCommand(app),
       cxm::cli::AddAnalyzeCommand(app), cxm::cli::AddMetricsCommand(app),
-      cxm::cli::AddDriversCommand(app)};
+      cxm::cli::AddDriversCommand(app), cxm::cli::AddReportCommand(app)};
   for (cxm::cli::Command& command : cxm::cli::AddFindingCommands(app)) commands.push_back(std::move(command));
 
   try {
