@@ -6,8 +6,9 @@ set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 customers=${1:-1000000}
 out=${2:-$(mktemp -d)}
+keep=${2:+yes}  # a folder given by the caller is kept
 cxm=${CXM_BINARY:-$repo_root/build/release/cxm}
-cleanup() { [[ -z ${2:-} ]] && rm -rf "$out"; }
+cleanup() { [[ -n $keep ]] || rm -rf "$out"; }
 trap cleanup EXIT
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); disk: $(df -h "$out" | awk 'NR==2 {print $4}') free"
 /usr/bin/time -f "wall %e s, user %U s, system %S s, peak RSS %M KiB" \

@@ -418,6 +418,33 @@ constexpr const char* kMomentsSql = R"sql(
   LEFT JOIN purchases_after p USING (customer_id) LEFT JOIN nps_after n USING (customer_id)
   LEFT JOIN revenue_before r USING (customer_id) LEFT JOIN disposition d USING (customer_id))sql";
 
+// Within customers: each pair of consecutive relationship-NPS answers of a customer, the change
+// between them, and each touchpoint's lambda-weighted remembered experience in between (decayed
+// to the second answer). A customer's disposition is the same at both answers, so it cancels
+// out of the change: a touchpoint where mood merely shows cannot pose as a moment of truth.
+constexpr const char* kNpsChangeSql = R"sql(
+  WITH cell AS (
+    SELECT touchpoint, failure IS NOT NULL AS has_failure, avg(remembered) AS remembered
+    FROM interaction_experience GROUP BY ALL),
+  answers AS (
+    SELECT customer_id, ts, nps, lag(ts) OVER w AS previous_ts, lag(nps) OVER w AS previous_nps
+    FROM feedback WHERE nps IS NOT NULL AND customer_id IS NOT NULL
+    WINDOW w AS (PARTITION BY customer_id ORDER BY ts, feedback_id)),
+  pairs AS (SELECT row_number() OVER () AS pair_id, * FROM answers WHERE previous_ts IS NOT NULL),
+  between_answers AS (
+    SELECT p.pair_id, i.touchpoint,
+           (CASE WHEN r.remembered < 0 THEN $2 * r.remembered ELSE r.remembered END)
+             * pow(2, -(epoch(p.ts) - epoch(i.ts)) / 86400.0 / $1) AS component
+    FROM pairs p
+    JOIN interactions i ON i.customer_id = p.customer_id AND i.ts > p.previous_ts AND i.ts <= p.ts
+    LEFT JOIN interaction_experience e USING (interaction_id)
+    LEFT JOIN cell c ON c.touchpoint = i.touchpoint AND c.has_failure = (i.failure IS NOT NULL)
+    CROSS JOIN LATERAL (SELECT coalesce(e.remembered, c.remembered, 0.0) AS remembered) r)
+  SELECT {selected}, ((epoch(p.ts) - epoch(p.previous_ts)) / 86400.0)::DOUBLE AS days_between,
+         (p.nps - p.previous_nps)::DOUBLE AS nps_change
+  FROM pairs p LEFT JOIN between_answers b USING (pair_id)
+  GROUP BY p.pair_id, p.ts, p.previous_ts, p.nps, p.previous_nps)sql";
+
 }  // namespace
 
 Result<std::vector<Finding>> Moments(store::Connection& connection, const AnalysisOptions& options) {
@@ -440,8 +467,7 @@ Result<std::vector<Finding>> Moments(store::Connection& connection, const Analys
   Columns predictors(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(tp_count + kControls));
   const std::vector<double>& churned = data[tp_count + kControls];
   const std::vector<double>& repurchased = data[tp_count + kControls + 1];
-  const std::vector<double>& nps = data[tp_count + kControls + 2];
-  const std::vector<double>& revenue = data[tp_count + kControls + 3];
+  const std::vector<double>& revenue = data[tp_count + kControls + 3];  // (+ 2: the NPS after; unused here)
 
   // A touchpoint no active customer met has a constant zero column: leave it out of the models.
   std::vector<std::size_t> used;
@@ -453,56 +479,47 @@ Result<std::vector<Finding>> Moments(store::Connection& connection, const Analys
   for (std::size_t idx : used) model_columns.push_back(predictors[idx]);
   const std::optional<RegressionFit> churn_fit = FitLogistic(model_columns, churned);
   const std::optional<RegressionFit> repurchase_fit = FitLogistic(model_columns, repurchased);
-  Columns answered_columns(model_columns.size());
-  std::vector<double> answered_nps;
-  for (std::size_t row = 0; row < nps.size(); ++row) {
-    if (std::isnan(nps[row])) continue;
-    answered_nps.push_back(nps[row]);
-    for (std::size_t col = 0; col < model_columns.size(); ++col) answered_columns[col].push_back(model_columns[col][row]);
-  }
-  const std::optional<RegressionFit> nps_fit = FitLinear(answered_columns, answered_nps);
 
-  // Joint effect: each outcome's coefficients scaled by that outcome's largest, signed so that
-  // positive means "a better remembered experience here keeps customers", then averaged.
+  // The ranking model: change in NPS between a customer's consecutive answers.
+  std::vector<SqlParameter> change_parameters = {options.memory_half_life_days, options.negativity_lambda};
+  std::vector<std::string> change_selected;
+  for (const std::string& touchpoint : touchpoints) {
+    change_parameters.emplace_back(touchpoint);
+    change_selected.push_back(fmt::format("coalesce(sum(b.component) FILTER (WHERE b.touchpoint = ${}), 0)::DOUBLE",
+                                          change_parameters.size()));
+  }
+  CXM_ASSIGN_OR_RETURN(const std::vector<std::vector<double>> change_data, ReadColumns(connection,
+      fmt::format(fmt::runtime(kNpsChangeSql), fmt::arg("selected", Join(change_selected, ", "))), change_parameters));
+  std::vector<std::size_t> change_used;
+  Columns change_columns;
+  for (std::size_t idx = 0; idx <= tp_count; ++idx) {  // touchpoints, then days between answers
+    const auto [low, high] = std::minmax_element(change_data[idx].begin(), change_data[idx].end());
+    if (low == change_data[idx].end() || *high - *low <= 1e-12) continue;
+    change_used.push_back(idx);
+    change_columns.push_back(change_data[idx]);
+  }
+  const std::optional<RegressionFit> change_fit = FitLinear(change_columns, change_data[tp_count + 1]);
+
   struct Effect {
     double coefficient = NAN, low = NAN, high = NAN;
   };
-  auto effect_of = [&](const std::optional<RegressionFit>& fit, std::size_t model_idx) {
-    if (!fit) return Effect{};
-    const double coefficient = fit->coefficients[model_idx + 1];
-    const double se = fit->standard_errors[model_idx + 1];
+  auto effect_of = [](const std::optional<RegressionFit>& fit, const std::vector<std::size_t>& columns, std::size_t idx) {
+    const auto found = std::find(columns.begin(), columns.end(), idx);
+    if (!fit || found == columns.end()) return Effect{};
+    const std::size_t position = static_cast<std::size_t>(found - columns.begin()) + 1;
+    const double coefficient = fit->coefficients[position];
+    const double se = fit->standard_errors[position];
     return Effect{coefficient, coefficient - kZ95 * se, coefficient + kZ95 * se};
   };
-  auto largest = [&](const std::optional<RegressionFit>& fit) {
-    double value = 0;
-    if (!fit) return value;
-    for (std::size_t idx = 0; idx < used.size(); ++idx) {
-      if (used[idx] < tp_count) value = std::max(value, std::abs(fit->coefficients[idx + 1]));
-    }
-    return value;
-  };
-  const double churn_scale = largest(churn_fit);
-  const double repurchase_scale = largest(repurchase_fit);
-  const double nps_scale = largest(nps_fit);
-
   struct Row {
     std::string touchpoint;
-    Effect churn, repurchase, nps;
-    double joint = NAN;
+    Effect nps_change, churn, repurchase;
     double exposed = 0, negative = 0, revenue_at_stake = 0;
   };
   std::vector<Row> rows;
-  for (std::size_t model_idx = 0; model_idx < used.size(); ++model_idx) {
-    const std::size_t idx = used[model_idx];
-    if (idx >= tp_count) continue;  // the controls
-    Row row{.touchpoint = touchpoints[idx], .churn = effect_of(churn_fit, model_idx),
-            .repurchase = effect_of(repurchase_fit, model_idx), .nps = effect_of(nps_fit, model_idx)};
-    double sum = 0;
-    int parts = 0;
-    if (churn_scale > 0) { sum += -row.churn.coefficient / churn_scale; ++parts; }
-    if (repurchase_scale > 0) { sum += row.repurchase.coefficient / repurchase_scale; ++parts; }
-    if (nps_scale > 0) { sum += row.nps.coefficient / nps_scale; ++parts; }
-    row.joint = parts > 0 ? sum / parts : NAN;
+  for (std::size_t idx = 0; idx < tp_count; ++idx) {
+    Row row{.touchpoint = touchpoints[idx], .nps_change = effect_of(change_fit, change_used, idx),
+            .churn = effect_of(churn_fit, used, idx), .repurchase = effect_of(repurchase_fit, used, idx)};
     for (std::size_t customer = 0; customer < revenue.size(); ++customer) {
       const double component = predictors[idx][customer];
       if (component != 0) row.exposed += 1;
@@ -513,34 +530,45 @@ Result<std::vector<Finding>> Moments(store::Connection& connection, const Analys
     }
     rows.push_back(row);
   }
-  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-    return (std::isnan(a.joint) ? -1e9 : a.joint) > (std::isnan(b.joint) ? -1e9 : b.joint);
+  // Touchpoints without evidence (nothing customers said or rated there) cannot be weighed:
+  // they go last, with empty effects.
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    const double left = std::isnan(a.nps_change.coefficient) ? -1e300 : a.nps_change.coefficient;
+    const double right = std::isnan(b.nps_change.coefficient) ? -1e300 : b.nps_change.coefficient;
+    return left > right;
   });
 
   Finding moments{.key = "moments", .title = "Moments of truth"};
-  moments.columns = {"rank", "touchpoint", "joint_effect", "churn_coef", "churn_low", "churn_high",
-                     "repurchase_coef", "repurchase_low", "repurchase_high", "nps_coef", "nps_low", "nps_high",
+  moments.columns = {"rank", "touchpoint", "nps_change_coef", "nps_change_low", "nps_change_high", "churn_coef",
+                     "churn_low", "churn_high", "repurchase_coef", "repurchase_low", "repurchase_high",
                      "customers_exposed", "customers_negative", "value_at_stake_sek"};
   moments.is_numeric.assign(moments.columns.size(), true);
   moments.is_numeric[1] = false;
   for (std::size_t rank = 0; rank < rows.size(); ++rank) {
     const Row& row = rows[rank];
-    moments.rows.push_back({std::to_string(rank + 1), row.touchpoint, Fixed(row.joint, 3),
+    const bool is_weighed = !std::isnan(row.nps_change.coefficient);
+    moments.rows.push_back({is_weighed ? std::to_string(rank + 1) : "", row.touchpoint,
+                            Fixed(row.nps_change.coefficient, 3), Fixed(row.nps_change.low, 3), Fixed(row.nps_change.high, 3),
                             Fixed(row.churn.coefficient, 3), Fixed(row.churn.low, 3), Fixed(row.churn.high, 3),
                             Fixed(row.repurchase.coefficient, 3), Fixed(row.repurchase.low, 3), Fixed(row.repurchase.high, 3),
-                            Fixed(row.nps.coefficient, 3), Fixed(row.nps.low, 3), Fixed(row.nps.high, 3),
                             Fixed(row.exposed, 0), Fixed(row.negative, 0), Fixed(row.revenue_at_stake, 0)});
   }
-  if (!rows.empty()) {
+  std::vector<std::string> unweighed;
+  for (const Row& row : rows) {
+    if (std::isnan(row.nps_change.coefficient)) unweighed.push_back(row.touchpoint);
+  }
+  if (!rows.empty() && !std::isnan(rows.front().nps_change.coefficient)) {
     const Row& top = rows.front();
     moments.summary = fmt::format(
-        "{} is the moment of truth: one point of remembered experience there moves the odds of churning within {} "
-        "days by a factor of {:.2f} and the next NPS answer by {:+.2f} points, controlling for every other "
-        "touchpoint and for recoveries ({} customers active {} days before the store's end; {} of them churned). "
-        "Customers who remember it badly brought {:.0f} SEK in the year before.",
-        top.touchpoint, options.horizon_days, std::exp(top.churn.coefficient), top.nps.coefficient,
-        churned.size(), options.horizon_days, static_cast<std::int64_t>(std::accumulate(churned.begin(), churned.end(), 0.0)),
-        top.revenue_at_stake);
+        "{} is the moment of truth: one point of remembered experience there moves a customer's next NPS answer by "
+        "{:+.2f} points (95% CI {:+.2f} to {:+.2f}), estimated within customers across {} pairs of answers and "
+        "jointly with every other touchpoint; {} customers remember it badly, bringing {:.0f} SEK in the year before "
+        "the reference date.{}",
+        top.touchpoint, top.nps_change.coefficient, top.nps_change.low, top.nps_change.high,
+        change_fit ? change_fit->observations : 0, static_cast<std::int64_t>(top.negative), top.revenue_at_stake,
+        unweighed.empty() ? "" : " No evidence to weigh " + Join(unweighed, ", ") + " (nothing said or rated there).");
+  } else {
+    moments.summary = "Too few customers answered NPS twice to rank moments of truth.";
   }
   Finding models{.key = "moments_models", .title = "Moments of truth: the joint models",
                  .columns = {"outcome", "model", "observations", "fit"},
@@ -551,9 +579,13 @@ Result<std::vector<Finding>> Moments(store::Connection& connection, const Analys
   };
   describe("churn within horizon", "logistic (McFadden R²)", churn_fit);
   describe("repurchase within horizon", "logistic (McFadden R²)", repurchase_fit);
-  describe("next NPS answer", "linear (R²)", nps_fit);
-  models.summary = "Each outcome regressed on every touchpoint's decayed, lambda-weighted remembered experience "
-                   "before the reference date, plus the well-recovered failures.";
+  describe("change between consecutive NPS answers (ranks the moments)", "linear (R²)", change_fit);
+  models.summary = fmt::format(
+      "The ranking model explains the change in a customer's NPS between two answers by what they remembered of "
+      "each touchpoint in between (disposition cancels out). Churn and repurchase within {} days are regressed on "
+      "each touchpoint's remembered experience before the reference date, controlling for recoveries, disposition "
+      "(mean valence of the customer's words) and activity; they are shown for scale, as a customer's disposition "
+      "can still leak into them.", options.horizon_days);
   return std::vector<Finding>{std::move(moments), std::move(models)};
 }
 

@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include "analytics/first_findings.h"
 #include "ingest/loader.h"
 #include "simulate/generator.h"
 #include "store/schema.h"
@@ -68,34 +67,6 @@ TEST_F(ScoredCompanyTest, ScoresOnlyWhatIsNewAndNeverTwice) {
                   "JOIN interactions i USING (interaction_id) JOIN customers c USING (customer_id) "
                   "WHERE t.language = c.language"), customer_turns * 95 / 100);
 
-  Result<std::vector<Finding>> findings = FirstFindings(store_->connection(), {});
-  ASSERT_TRUE(findings.has_value()) << findings.error();
-  ASSERT_EQ(findings->size(), 5u);
-  EXPECT_EQ((*findings)[0].title, "Net Promoter Score");
-  EXPECT_EQ((*findings)[0].rows.front().front(), "(all)");
-}
-
-// Statistics worked by hand.
-TEST(StatisticsTest, NetPromoterScoreAndItsInterval) {
-  // 10 answers: 5 promoters, 2 detractors. NPS = 30; var = (0.5 + 0.2 - 0.09) / 10 = 0.061.
-  const auto [nps, half_width] = NetPromoterScore(5, 2, 10);
-  EXPECT_DOUBLE_EQ(nps, 30.0);
-  EXPECT_NEAR(half_width, 100 * 1.959964 * std::sqrt(0.061), 1e-9);
-  EXPECT_NEAR(half_width, 48.41, 0.01);
-  const auto [all_promoters, no_spread] = NetPromoterScore(4, 0, 4);
-  EXPECT_DOUBLE_EQ(all_promoters, 100.0);
-  EXPECT_DOUBLE_EQ(no_spread, 0.0);
-  EXPECT_TRUE(std::isnan(NetPromoterScore(0, 0, 0).first));
-}
-
-TEST(StatisticsTest, WilsonInterval) {
-  // 8 of 10 at 95%: (0.4902, 0.9433) (Newcombe 1998, table I).
-  const auto [low, high] = WilsonInterval(8, 10);
-  EXPECT_NEAR(low, 0.4902, 1e-4);
-  EXPECT_NEAR(high, 0.9433, 1e-4);
-  const auto [zero_low, zero_high] = WilsonInterval(0, 20);
-  EXPECT_DOUBLE_EQ(zero_low, 0.0);
-  EXPECT_NEAR(zero_high, 0.1611, 1e-4);
 }
 
 }  // namespace

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# bench/analyze_bench.sh [CUSTOMERS] [FOLDER]: `cxm analyze` at scale (default 1,000,000
+# customers: ~10M interactions, ~28M messages) — wall time and peak memory of a first run over
+# everything and of a second run with nothing new (incremental) — then `cxm metrics --by
+# touchpoint,month` end to end and in-process against plain DuckDB SQL (bench/metrics_bench).
+# FOLDER keeps the company and the store between runs (default: a temporary folder, removed).
+set -euo pipefail
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+customers=${1:-1000000}
+out=${2:-$(mktemp -d)}
+keep=${2:+yes}  # a folder given by the caller is kept
+build=${CXM_BUILD_DIR:-$repo_root/build/release}
+cxm=$build/cxm
+cleanup() { [[ -n $keep ]] || rm -rf "$out"; }
+trap cleanup EXIT
+timed() { /usr/bin/time -f "    wall %e s, user %U s, system %S s, peak RSS %M KiB" "$@"; }
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+if [[ ! -f $out/company/truth.json ]]; then
+  echo "generate $customers customers"
+  timed "$cxm" generate --customers "$customers" --seed 1 --out "$out/company" 2>&1 | grep -v "^generating" | tail -2
+fi
+store=$out/cxm.duckdb
+if [[ ! -f $store ]]; then
+  echo "ingest"
+  for table in customers employees self_assessment interactions transactions churn employee_feedback messages feedback; do
+    echo "  $table"
+    timed "$cxm" --db "$store" ingest --table "$table" "$out/company/$table.csv" 2>&1 | tail -1
+  done
+fi
+echo "cxm analyze (first run: every text scored)"
+timed "$cxm" --db "$store" analyze 2>&1 | grep -v "\.\.\.$"
+echo "cxm analyze (second run: nothing new)"
+timed "$cxm" --db "$store" analyze 2>&1 | grep -v "\.\.\.$"
+echo "cxm metrics --by touchpoint,month (process end to end, 5 runs)"
+for run in 1 2 3 4 5; do
+  /usr/bin/time -f "    wall %e s" "$cxm" --db "$store" metrics --by touchpoint,month --format csv 2>&1 >/dev/null
+done
+echo "in-process: metrics vs plain DuckDB SQL"
+"$build/bench/metrics_bench" "$store" 11

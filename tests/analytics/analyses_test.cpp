@@ -1,0 +1,231 @@
+#include "analytics/analyses.h"
+
+#include <fstream>
+#include <map>
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include "analytics/experience.h"
+#include "ingest/loader.h"
+#include "report/html_report.h"
+#include "simulate/generator.h"
+#include "store/schema.h"
+#include "test_support.h"
+
+namespace cxm::analytics {
+namespace {
+
+using testing::QueryInt;
+using testing::QueryText;
+using testing::TempDir;
+
+// Known answers: a generated company (20,000 customers, seed 7, with per-interaction truth),
+// loaded through the real loader and analysed with the committed emotion model, once for the
+// suite. The simulator's truth (truth.json, truth_customers.csv, truth_interactions.csv) is what
+// the analytics must recover.
+class KnownAnswerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    simulate::GeneratorOptions options{.customers = 20000, .seed = 7, .out_dir = dir_->File("co"),
+                                       .write_truth_detail = true};
+    ASSERT_TRUE(simulate::GenerateCompany(options).has_value());
+    Result<store::Store> opened = store::Store::Open(dir_->File("cxm.duckdb"), {});
+    ASSERT_TRUE(opened.has_value()) << opened.error();
+    store_ = new store::Store(std::move(opened).value());
+    std::vector<const store::TableSpec*> tables;
+    for (const store::TableSpec& table : store::CanonicalTables()) tables.push_back(&table);
+    std::stable_sort(tables.begin(), tables.end(), [](const auto* a, const auto* b) { return a->load_order < b->load_order; });
+    for (const store::TableSpec* table : tables) {
+      Result<ingest::Loader> loader = ingest::Loader::Create(store_, {.table = table->name});
+      ASSERT_TRUE(loader.has_value()) << loader.error();
+      ASSERT_TRUE(loader->LoadFile(dir_->File("co/" + table->name + ".csv")).has_value());
+    }
+    Result<text::EmotionModel> model = text::EmotionModel::Load(text::EmotionModel::DefaultPath());
+    ASSERT_TRUE(model.has_value()) << model.error();
+    Result<AnalyzeSummary> analyzed = Analyze(store_->database(), store_->connection(), *model, {});
+    ASSERT_TRUE(analyzed.has_value()) << analyzed.error();
+  }
+  static void TearDownTestSuite() {
+    delete store_;
+    delete dir_;
+  }
+  static std::string TruthFile(const std::string& name) { return dir_->File("co/" + name); }
+  static double Value(const std::string& sql) {
+    return std::stod(QueryText(store_->connection(), "SELECT CAST((" + sql + ") AS VARCHAR)"));
+  }
+  static std::map<std::string, std::vector<std::string>> RowsByFirstColumn(const Finding& finding) {
+    std::map<std::string, std::vector<std::string>> rows;
+    for (const auto& row : finding.rows) rows[row.front()] = row;
+    return rows;
+  }
+  static std::size_t Column(const Finding& finding, const std::string& name) {
+    return static_cast<std::size_t>(std::find(finding.columns.begin(), finding.columns.end(), name) - finding.columns.begin());
+  }
+
+  static TempDir* dir_;
+  static store::Store* store_;
+};
+TempDir* KnownAnswerTest::dir_ = nullptr;
+store::Store* KnownAnswerTest::store_ = nullptr;
+
+TEST_F(KnownAnswerTest, RememberedExperienceAndMemoryFollowTheTruth) {
+  const std::string interactions = TruthFile("truth_interactions.csv");
+  const std::string customers = TruthFile("truth_customers.csv");
+  // Per conversation, the remembered score read from the customer's words against the simulated one.
+  EXPECT_GT(Value("SELECT corr(e.remembered, t.remembered) FROM interaction_experience e JOIN read_csv('" + interactions +
+                  "') t USING (interaction_id) WHERE e.evidence = 'conversation'"), 0.7);
+  // Per customer, the decayed lambda-weighted memory against the simulated memory.
+  EXPECT_GT(Value("SELECT corr(s.memory, t.memory) FROM customer_state s JOIN read_csv('" + customers +
+                  "') t USING (customer_id)"), 0.7);
+}
+
+TEST_F(KnownAnswerTest, RecoveryEffectsHaveTheTrueSigns) {
+  // The simulator: good recovery < no failure < poor recovery in churn, reversed in NPS. The
+  // churn difference between a good recovery and no failure (the paradox, 0.7 points in the
+  // truth) is within the noise of 20,000 customers, so only its NPS side is asserted.
+  Result<std::vector<Finding>> recovery = Recovery(store_->connection(), {});
+  ASSERT_TRUE(recovery.has_value()) << recovery.error();
+  const Finding& groups = recovery->front();
+  auto rows = RowsByFirstColumn(groups);
+  ASSERT_EQ(rows.size(), 3u);
+  const std::size_t churn = Column(groups, "churn_pct");
+  const std::size_t nps = Column(groups, "nps");
+  const std::size_t p_value = Column(groups, "churn_change_p");
+  const auto& none = rows["no failure"];
+  const auto& good = rows["failure, recovered well"];
+  const auto& poor = rows["failure, poor or no recovery"];
+  EXPECT_LT(std::stod(good[churn]), std::stod(poor[churn]));
+  EXPECT_GT(std::stod(poor[churn]), std::stod(none[churn]));
+  EXPECT_LT(std::stod(poor[p_value]), 0.05);  // a poor recovery costs, significantly
+  EXPECT_GT(std::stod(good[nps]), std::stod(none[nps]));
+  EXPECT_LT(std::stod(poor[nps]), std::stod(none[nps]));
+  // Justice dimensions: the truth weighs process 0.40, interaction 0.35, compensation 0.25.
+  const Finding& justice = (*recovery)[1];
+  ASSERT_EQ(justice.rows.size(), 3u);
+  EXPECT_EQ(justice.rows[0][0], "process");
+  EXPECT_EQ(justice.rows[2][0], "compensation");
+}
+
+TEST_F(KnownAnswerTest, DeliveryGapIsTheBuiltInOne) {
+  // The simulated company believes delivery's CSAT top-2 is 18 points above what customers say.
+  Result<Finding> gap = Gap(store_->connection());
+  ASSERT_TRUE(gap.has_value()) << gap.error();
+  auto rows = RowsByFirstColumn(*gap);
+  ASSERT_TRUE(rows.contains("delivery"));
+  EXPECT_NEAR(std::stod(rows["delivery"][Column(*gap, "gap_pts")]), 18.0, 0.11);
+  EXPECT_NE(gap->summary.find("overrates delivery"), std::string::npos) << gap->summary;
+}
+
+TEST_F(KnownAnswerTest, MomentsOfTruthPutDeliveryAheadOfWeakTouchpoints) {
+  // truth.json ranks delivery (impact 1.6) first, support (1.0) second, discovery (0.15) last.
+  Result<std::vector<Finding>> moments = Moments(store_->connection(), {});
+  ASSERT_TRUE(moments.has_value()) << moments.error();
+  std::vector<std::string> ranked;
+  for (const auto& row : moments->front().rows) {
+    if (!row[0].empty()) ranked.push_back(row[1]);
+  }
+  const auto position = [&](const std::string& touchpoint) {
+    return std::find(ranked.begin(), ranked.end(), touchpoint) - ranked.begin();
+  };
+  ASSERT_GE(ranked.size(), 3u);
+  EXPECT_LT(position("delivery"), 2) << moments->front().summary;
+  EXPECT_LT(position("delivery"), position("discovery"));
+  EXPECT_LT(position("support"), position("discovery"));
+}
+
+TEST_F(KnownAnswerTest, MemoryPredictsBetterThanTheAverage) {
+  Result<Finding> memory = Memory(store_->connection(), {});
+  ASSERT_TRUE(memory.has_value()) << memory.error();
+  ASSERT_EQ(memory->rows.size(), 4u);
+  const std::size_t remembered = Column(*memory, "remembered");
+  const std::size_t experienced = Column(*memory, "experienced");
+  const std::size_t cumulative = Column(*memory, "memory");
+  // Cumulative memory (decay, bad moments weighted) beats the mean experience for the next NPS
+  // answer and for repurchase, as the simulator's attitude is built from it.
+  for (std::size_t row : {std::size_t{2}, std::size_t{3}}) {
+    EXPECT_GT(std::stod(memory->rows[row][cumulative]), std::stod(memory->rows[row][experienced])) << memory->rows[row][0];
+  }
+  // CSAT after a conversation: remembered at least as good as experienced (the simulator's CSAT
+  // follows the remembered score; the engine reads both from the same turns).
+  EXPECT_GT(std::stod(memory->rows[0][remembered]), std::stod(memory->rows[0][experienced]) - 0.01);
+}
+
+TEST_F(KnownAnswerTest, LoyaltyQuadrantsAgreeWithTheTruthBeyondChance) {
+  const std::string customers = TruthFile("truth_customers.csv");
+  const double agreement = Value("SELECT avg((s.quadrant = t.quadrant)::INT) FROM customer_state s JOIN read_csv('" +
+                                 customers + "') t USING (customer_id)");
+  const double chance = Value("WITH a AS (SELECT quadrant, count(*) / 20000 AS p FROM customer_state GROUP BY 1), "
+                              "b AS (SELECT quadrant, count(*) / 20000 AS p FROM read_csv('" + customers +
+                              "') GROUP BY 1) SELECT sum(a.p * b.p) FROM a JOIN b USING (quadrant)");
+  EXPECT_GT(agreement, chance + 0.2) << "agreement " << agreement << ", chance " << chance;
+  EXPECT_GT(Value("SELECT avg(((s.expected_nps >= 7.75) = (t.attitudinal >= 0.25))::INT) FROM customer_state s "
+                  "JOIN read_csv('" + customers + "') t USING (customer_id)"), 0.68);
+  Result<Finding> loyalty = Loyalty(store_->connection());
+  ASSERT_TRUE(loyalty.has_value()) << loyalty.error();
+  EXPECT_EQ(loyalty->rows.size(), 4u);
+}
+
+TEST_F(KnownAnswerTest, MetricsMatchTheSimulatedNps) {
+  simdjson::ondemand::parser parser;
+  simdjson::padded_string json = simdjson::padded_string::load(TruthFile("truth.json"));
+  simdjson::ondemand::document truth = parser.iterate(json);
+  const double true_nps = double(truth["realised"]["nps"]);
+  Result<Finding> overall = Metrics(store_->connection(), {});
+  ASSERT_TRUE(overall.has_value()) << overall.error();
+  ASSERT_EQ(overall->rows.size(), 1u);
+  EXPECT_NEAR(std::stod(overall->rows[0][Column(*overall, "nps")]), true_nps, 0.051);
+  Result<Finding> by_month = Metrics(store_->connection(), {.by = {"touchpoint", "month"}, .where = "kind = 'survey'"});
+  ASSERT_TRUE(by_month.has_value()) << by_month.error();
+  EXPECT_GT(by_month->rows.size(), 40u);
+  EXPECT_EQ(by_month->rows[1][Column(*by_month, "compared_with")], by_month->rows[0][1]);  // the previous month
+  EXPECT_FALSE(Metrics(store_->connection(), {.by = {"nonsense"}}).has_value());
+  EXPECT_FALSE(Metrics(store_->connection(), {.where = "1 = 1; DROP TABLE customers"}).has_value());
+  EXPECT_FALSE(Metrics(store_->connection(), {.where = "no_such_column = 1"}).has_value());
+}
+
+TEST_F(KnownAnswerTest, ReportHoldsEveryFindingAndCannotBreakOutOfItsScript) {
+  Result<report::ReportContent> content = report::BuildReport(store_->connection(), {}, "Norda </script><b>");
+  ASSERT_TRUE(content.has_value()) << content.error();
+  EXPECT_GE(content->executive_summary.size(), 8u);
+  const std::string html = report::RenderHtml(*content);
+  for (const char* key : {"\"trend\"", "\"moments\"", "\"drivers\"", "\"loyalty\"", "\"recovery_groups\"",
+                          "\"delivery_gap\"", "\"memory\"", "\"quotes\"", "\"journey_flows\"", "\"emotion_heatmap\""}) {
+    EXPECT_NE(html.find(key), std::string::npos) << key;
+  }
+  // Exactly the two script elements close: the title's "</script>" was escaped.
+  std::size_t closings = 0;
+  for (std::size_t at = html.find("</script"); at != std::string::npos; at = html.find("</script", at + 1)) ++closings;
+  EXPECT_EQ(closings, 2u);
+  EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org"));  // no fetch at view time
+}
+
+// Key drivers on a hand-made survey: satisfaction = 2 x speed + friendliness; price is noise;
+// 99 means "not applicable" and must not be read as a rating.
+TEST(DriversTest, RelativeWeightsOnAFixedSurveyWithNotApplicable) {
+  TempDir dir;
+  Result<store::Store> opened = store::Store::Open(dir.File("cxm.duckdb"), {});
+  ASSERT_TRUE(opened.has_value()) << opened.error();
+  ASSERT_TRUE(opened->connection().Execute(R"sql(
+    CREATE TABLE survey AS SELECT
+      (2 * speed + friendliness)::DOUBLE AS satisfaction, speed, friendliness,
+      CASE WHEN id % 7 = 0 THEN 99 ELSE price END AS price
+    FROM (SELECT i AS id, (i * 37) % 10 AS speed, (i * 11) % 10 AS friendliness, (i * 53 + 5) % 10 AS price
+          FROM range(200) t(i)))sql").ok());
+  Result<Finding> drivers = Drivers(opened->connection(), {.from = "survey", .outcome = "satisfaction",
+                                                            .not_applicable_code = 99.0});
+  ASSERT_TRUE(drivers.has_value()) << drivers.error();
+  ASSERT_EQ(drivers->rows.size(), 3u);
+  EXPECT_EQ(drivers->rows[0][0], "speed");
+  EXPECT_EQ(drivers->rows[1][0], "friendliness");
+  EXPECT_EQ(drivers->rows[2][0], "price");
+  EXPECT_NE(drivers->summary.find("R² = 1.000"), std::string::npos) << drivers->summary;
+  // price's answers exclude the 99s.
+  EXPECT_EQ(drivers->rows[2][1], std::to_string(200 - 29));
+  EXPECT_FALSE(Drivers(opened->connection(), {.from = "no_such_table", .outcome = "x"}).has_value());
+  EXPECT_FALSE(Drivers(opened->connection(), {.from = "survey", .outcome = "nope"}).has_value());
+}
+
+}  // namespace
+}  // namespace cxm::analytics

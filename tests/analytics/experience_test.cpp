@@ -1,0 +1,107 @@
+#include "analytics/experience.h"
+
+#include <gtest/gtest.h>
+
+#include "analytics/text_scoring.h"
+#include "test_support.h"
+
+namespace cxm::analytics {
+namespace {
+
+// A hand-made store: one support conversation with known turn valences (as if scored), one late
+// delivery rated CSAT 1 without a comment, one purchase of another customer.
+class ExperienceTest : public testing::StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    Run(R"sql(
+      INSERT INTO customers (customer_id, language, signup_ts, source) VALUES
+        ('C1', 'sv', TIMESTAMP '2025-01-01', 'test'), ('C2', 'en', TIMESTAMP '2025-01-01', 'test');
+      INSERT INTO interactions (interaction_id, customer_id, ts, touchpoint, outcome, failure, source) VALUES
+        ('I1', 'C1', TIMESTAMP '2026-01-01', 'support', 'resolved', NULL, 'test'),
+        ('I2', 'C1', TIMESTAMP '2025-07-05', 'delivery', NULL, 'late_delivery', 'test'),
+        ('I3', 'C2', TIMESTAMP '2026-01-01', 'purchase', NULL, NULL, 'test');
+      INSERT INTO feedback (feedback_id, customer_id, interaction_id, ts, kind, csat, touchpoint, source) VALUES
+        ('F1', 'C1', 'I2', TIMESTAMP '2025-07-06', 'survey', 1, 'delivery', 'test');)sql");
+    Run(kTextEmotionsDdl);
+    AddTurn(1, 0.2);
+    AddTurn(2, -0.6);
+    AddTurn(3, 0.1);
+    AddTurn(4, 0.5);
+  }
+  void Run(const std::string& sql) {
+    const Status status = store_->connection().Execute(sql);
+    ASSERT_TRUE(status.ok()) << status;
+  }
+  void AddTurn(int seq, double valence) {
+    Run("INSERT INTO text_emotions (source, interaction_id, seq, language, valence) VALUES ('message', 'I1', " +
+        std::to_string(seq) + ", 'sv', " + std::to_string(valence) + ")");
+  }
+  std::int64_t Update(const ExperienceOptions& options = {}) {
+    Result<std::int64_t> updated = UpdateInteractionExperience(store_->connection(), options);
+    EXPECT_TRUE(updated.has_value()) << updated.error();
+    return updated.has_value() ? *updated : -1;
+  }
+  double Value(const std::string& sql) { return std::stod(Text("SELECT CAST((" + sql + ") AS VARCHAR)")); }
+};
+
+TEST_F(ExperienceTest, PeakEndAndRememberedByHand) {
+  EXPECT_EQ(Update(), 2);
+  // Turns 0.2, -0.6, 0.1, 0.5 with lambda 2: the peak is -0.6 (weighs 1.2), the end 0.5.
+  EXPECT_NEAR(Value("SELECT experienced FROM interaction_experience WHERE interaction_id = 'I1'"), 0.05, 1e-9);
+  EXPECT_NEAR(Value("SELECT peak FROM interaction_experience WHERE interaction_id = 'I1'"), -0.6, 1e-9);
+  EXPECT_NEAR(Value("SELECT \"end\" FROM interaction_experience WHERE interaction_id = 'I1'"), 0.5, 1e-9);
+  EXPECT_NEAR(Value("SELECT remembered FROM interaction_experience WHERE interaction_id = 'I1'"), -0.05, 1e-9);
+  EXPECT_NEAR(Value("SELECT emotional_shift FROM interaction_experience WHERE interaction_id = 'I1'"), 0.3, 1e-9);
+  EXPECT_EQ(Text("SELECT ending FROM interaction_experience WHERE interaction_id = 'I1'"), "positive");
+  EXPECT_EQ(Text("SELECT evidence FROM interaction_experience WHERE interaction_id = 'I1'"), "conversation");
+  // The delivery has only a CSAT of 1: one moment at -1.
+  EXPECT_NEAR(Value("SELECT remembered FROM interaction_experience WHERE interaction_id = 'I2'"), -1.0, 1e-9);
+  EXPECT_EQ(Text("SELECT evidence FROM interaction_experience WHERE interaction_id = 'I2'"), "survey");
+  EXPECT_EQ(Count("SELECT count(*) FROM interaction_experience WHERE interaction_id = 'I3'"), 0);
+}
+
+TEST_F(ExperienceTest, LambdaAndTheEndWindowAreOptions) {
+  // With lambda 1 the peak is still -0.6 (0.6 > 0.5); with an end window of 2 the end is 0.3.
+  Update({.negativity_lambda = 1.0, .end_window_turns = 2});
+  EXPECT_NEAR(Value("SELECT \"end\" FROM interaction_experience WHERE interaction_id = 'I1'"), 0.3, 1e-9);
+  EXPECT_NEAR(Value("SELECT remembered FROM interaction_experience WHERE interaction_id = 'I1'"), -0.15, 1e-9);
+  // Turn 2 at -0.4 instead: lambda 1 picks the +0.5 as the peak, lambda 2 the -0.4 (0.8).
+  Run("UPDATE text_emotions SET valence = -0.4 WHERE seq = 2");
+  Run("DELETE FROM interaction_experience");
+  Update({.negativity_lambda = 1.0});
+  EXPECT_NEAR(Value("SELECT peak FROM interaction_experience WHERE interaction_id = 'I1'"), 0.5, 1e-9);
+  EXPECT_EQ(Update({.negativity_lambda = 2.0}), 2);  // other options: every row recomputed
+  EXPECT_NEAR(Value("SELECT peak FROM interaction_experience WHERE interaction_id = 'I1'"), -0.4, 1e-9);
+}
+
+TEST_F(ExperienceTest, IncrementalRunEqualsOneRunOverEverything) {
+  EXPECT_EQ(Update(), 2);
+  EXPECT_EQ(Update(), 0);  // nothing new
+  AddTurn(5, -0.9);        // the conversation goes on: only it is recomputed
+  EXPECT_EQ(Update(), 1);
+  EXPECT_NEAR(Value("SELECT remembered FROM interaction_experience WHERE interaction_id = 'I1'"), -0.9, 1e-9);
+  EXPECT_EQ(Text("SELECT ending FROM interaction_experience WHERE interaction_id = 'I1'"), "negative");
+  Run("CREATE TABLE incremental AS SELECT * FROM interaction_experience");
+  Run("DELETE FROM interaction_experience");
+  EXPECT_EQ(Update(), 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM (SELECT * FROM incremental EXCEPT SELECT * FROM interaction_experience)"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM (SELECT * FROM interaction_experience EXCEPT SELECT * FROM incremental)"), 0);
+}
+
+TEST_F(ExperienceTest, MemoryDecaysAndWeighsBadMomentsByLambda) {
+  Update();
+  Result<std::int64_t> customers = RebuildCustomerState(store_->connection(), {});
+  ASSERT_TRUE(customers.has_value()) << customers.error();
+  EXPECT_EQ(*customers, 2);
+  // C1 on 2026-01-01: the delivery (-1, times lambda 2) is one half-life (180 days) old: -1;
+  // the conversation (-0.05, times 2) is new: -0.1.
+  EXPECT_NEAR(Value("SELECT memory FROM customer_state WHERE customer_id = 'C1'"), -1.1, 1e-9);
+  // C2's purchase has no evidence and no touchpoint mean to stand in: memory 0, one order.
+  EXPECT_NEAR(Value("SELECT memory FROM customer_state WHERE customer_id = 'C2'"), 0.0, 1e-12);
+  EXPECT_EQ(Count("SELECT orders FROM customer_state WHERE customer_id = 'C2'"), 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM customer_state WHERE quadrant IS NULL"), 0);
+}
+
+}  // namespace
+}  // namespace cxm::analytics
