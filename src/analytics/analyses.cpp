@@ -255,11 +255,12 @@ Result<Finding> Metrics(store::Connection& connection, const MetricsRequest& req
 
 Result<std::vector<Finding>> Journeys(store::Connection& connection) {
   std::vector<Finding> findings;
-  CXM_ASSIGN_OR_RETURN(const TextRows touchpoints, QueryRows(connection, R"sql(
-    WITH per_interaction AS (
+  CXM_ASSIGN_OR_RETURN(const TextRows touchpoints, QueryRows(connection, fmt::format(R"sql(
+    WITH {},
+    per_interaction AS (
       SELECT i.touchpoint, i.customer_id, i.ts, i.failure IS NOT NULL AS has_failure, i.outcome,
              coalesce(i.repeat_contact, false) AS is_repeat, e.remembered, e.ending
-      FROM interactions i LEFT JOIN interaction_experience e USING (interaction_id)),
+      FROM interactions i LEFT JOIN calibrated_experience e USING (interaction_id)),
     surveys AS (
       SELECT touchpoint, count(csat) AS csat_n, count(*) FILTER (WHERE csat >= 4) AS top2,
              count(ces) AS ces_n, avg(ces) AS ces_mean
@@ -276,7 +277,7 @@ Result<std::vector<Finding>> Journeys(store::Connection& connection) {
            coalesce(any_value(d.churned_after), 0)
     FROM per_interaction p LEFT JOIN surveys s USING (touchpoint) LEFT JOIN drop_off d USING (touchpoint)
     WHERE p.touchpoint IS NOT NULL
-    GROUP BY p.touchpoint ORDER BY count(*) DESC, p.touchpoint)sql"));
+    GROUP BY p.touchpoint ORDER BY count(*) DESC, p.touchpoint)sql", kCalibratedExperienceCtes)));
   Finding map{.key = "journey_touchpoints", .title = "Journey map: touchpoints"};
   map.columns = {"touchpoint", "interactions", "customers", "with_evidence", "mean_remembered", "remembered_low",
                  "remembered_high", "negative_ending_pct", "failure_pct", "failure_low", "failure_high",
@@ -367,11 +368,12 @@ namespace {
 // interactions without evidence at their touchpoint-and-failure mean) and what happened within
 // the horizon after it.
 constexpr const char* kMomentsSql = R"sql(
-  WITH bounds AS (SELECT max(ts) - to_days(CAST($1 AS INTEGER)) AS as_of,
+  WITH {calibrated},
+  bounds AS (SELECT max(ts) - to_days(CAST($1 AS INTEGER)) AS as_of,
                          max(ts) AS store_end FROM interactions),
   cell AS (
     SELECT touchpoint, failure IS NOT NULL AS has_failure, avg(remembered) AS remembered
-    FROM interaction_experience GROUP BY ALL),
+    FROM calibrated_experience GROUP BY ALL),
   churned AS (SELECT customer_id, min(ts) AS churn_ts FROM churn GROUP BY 1),
   active AS (
     SELECT c.customer_id, ch.churn_ts FROM customers c CROSS JOIN bounds b
@@ -385,7 +387,7 @@ constexpr const char* kMomentsSql = R"sql(
              * pow(2, -(epoch(b.as_of) - epoch(i.ts)) / 86400.0 / $2) AS recovery,
            pow(2, -(epoch(b.as_of) - epoch(i.ts)) / 86400.0 / $2) AS activity
     FROM interactions i CROSS JOIN bounds b
-    LEFT JOIN interaction_experience e USING (interaction_id)
+    LEFT JOIN calibrated_experience e USING (interaction_id)
     LEFT JOIN cell c ON c.touchpoint = i.touchpoint AND c.has_failure = (i.failure IS NOT NULL)
     CROSS JOIN LATERAL (SELECT coalesce(e.remembered, c.remembered, 0.0) AS remembered) r
     WHERE i.ts < b.as_of),
@@ -423,9 +425,10 @@ constexpr const char* kMomentsSql = R"sql(
 // to the second answer). A customer's disposition is the same at both answers, so it cancels
 // out of the change: a touchpoint where mood merely shows cannot pose as a moment of truth.
 constexpr const char* kNpsChangeSql = R"sql(
-  WITH cell AS (
+  WITH {calibrated},
+  cell AS (
     SELECT touchpoint, failure IS NOT NULL AS has_failure, avg(remembered) AS remembered
-    FROM interaction_experience GROUP BY ALL),
+    FROM calibrated_experience GROUP BY ALL),
   answers AS (
     SELECT customer_id, ts, nps, lag(ts) OVER w AS previous_ts, lag(nps) OVER w AS previous_nps
     FROM feedback WHERE nps IS NOT NULL AND customer_id IS NOT NULL
@@ -434,13 +437,18 @@ constexpr const char* kNpsChangeSql = R"sql(
   between_answers AS (
     SELECT p.pair_id, i.touchpoint,
            (CASE WHEN r.remembered < 0 THEN $2 * r.remembered ELSE r.remembered END)
-             * pow(2, -(epoch(p.ts) - epoch(i.ts)) / 86400.0 / $1) AS component
+             * pow(2, -(epoch(p.ts) - epoch(i.ts)) / 86400.0 / $1) AS component,
+           -- Resolved support contacts: a recovery changes memory beyond the conversation's own
+           -- score (the failure forgiven, the paradox), and should not be credited to support.
+           (i.touchpoint = 'support' AND i.outcome = 'resolved')::DOUBLE
+             * pow(2, -(epoch(p.ts) - epoch(i.ts)) / 86400.0 / $1) AS resolution
     FROM pairs p
     JOIN interactions i ON i.customer_id = p.customer_id AND i.ts > p.previous_ts AND i.ts <= p.ts
-    LEFT JOIN interaction_experience e USING (interaction_id)
+    LEFT JOIN calibrated_experience e USING (interaction_id)
     LEFT JOIN cell c ON c.touchpoint = i.touchpoint AND c.has_failure = (i.failure IS NOT NULL)
     CROSS JOIN LATERAL (SELECT coalesce(e.remembered, c.remembered, 0.0) AS remembered) r)
   SELECT {selected}, ((epoch(p.ts) - epoch(p.previous_ts)) / 86400.0)::DOUBLE AS days_between,
+         coalesce(sum(b.resolution), 0)::DOUBLE AS resolutions,
          (p.nps - p.previous_nps)::DOUBLE AS nps_change
   FROM pairs p LEFT JOIN between_answers b USING (pair_id)
   GROUP BY p.pair_id, p.ts, p.previous_ts, p.nps, p.previous_nps)sql";
@@ -460,7 +468,8 @@ Result<std::vector<Finding>> Moments(store::Connection& connection, const Analys
     selected.push_back(fmt::format("coalesce(k.c{}, 0)::DOUBLE", idx));
   }
   const std::string sql = fmt::format(fmt::runtime(kMomentsSql), fmt::arg("components", Join(components, ", ")),
-                                      fmt::arg("selected", Join(selected, ", ")), fmt::arg("fx", kReferenceRatesSql));
+                                      fmt::arg("selected", Join(selected, ", ")), fmt::arg("fx", kReferenceRatesSql),
+                                      fmt::arg("calibrated", kCalibratedExperienceCtes));
   CXM_ASSIGN_OR_RETURN(const std::vector<std::vector<double>> data, ReadColumns(connection, sql, parameters));
   const std::size_t tp_count = touchpoints.size();
   constexpr std::size_t kControls = 3;  // recoveries, disposition, activity
@@ -489,16 +498,18 @@ Result<std::vector<Finding>> Moments(store::Connection& connection, const Analys
                                           change_parameters.size()));
   }
   CXM_ASSIGN_OR_RETURN(const std::vector<std::vector<double>> change_data, ReadColumns(connection,
-      fmt::format(fmt::runtime(kNpsChangeSql), fmt::arg("selected", Join(change_selected, ", "))), change_parameters));
+      fmt::format(fmt::runtime(kNpsChangeSql), fmt::arg("selected", Join(change_selected, ", ")),
+                  fmt::arg("calibrated", kCalibratedExperienceCtes)), change_parameters));
   std::vector<std::size_t> change_used;
   Columns change_columns;
-  for (std::size_t idx = 0; idx <= tp_count; ++idx) {  // touchpoints, then days between answers
+  constexpr std::size_t kChangeControls = 2;  // days between answers, resolutions
+  for (std::size_t idx = 0; idx < tp_count + kChangeControls; ++idx) {
     const auto [low, high] = std::minmax_element(change_data[idx].begin(), change_data[idx].end());
     if (low == change_data[idx].end() || *high - *low <= 1e-12) continue;
     change_used.push_back(idx);
     change_columns.push_back(change_data[idx]);
   }
-  const std::optional<RegressionFit> change_fit = FitLinear(change_columns, change_data[tp_count + 1]);
+  const std::optional<RegressionFit> change_fit = FitLinear(change_columns, change_data[tp_count + kChangeControls]);
 
   struct Effect {
     double coefficient = NAN, low = NAN, high = NAN;
@@ -609,8 +620,9 @@ Result<DriverData> DefaultDriverData(store::Connection& connection) {
     selected.push_back(fmt::format("avg(e.remembered) FILTER (WHERE e.touchpoint = ${})", parameters.size()));
   }
   CXM_ASSIGN_OR_RETURN(std::vector<std::vector<double>> data, ReadColumns(connection, fmt::format(
-      "SELECT s.last_nps::DOUBLE, {} FROM customer_state s JOIN interaction_experience e USING (customer_id) "
-      "WHERE s.last_nps IS NOT NULL GROUP BY s.customer_id, s.last_nps", Join(selected, ", ")), parameters));
+      "WITH {} SELECT s.last_nps::DOUBLE, {} FROM customer_state s JOIN calibrated_experience e USING (customer_id) "
+      "WHERE s.last_nps IS NOT NULL GROUP BY s.customer_id, s.last_nps", kCalibratedExperienceCtes, Join(selected, ", ")),
+      parameters));
   DriverData driver_data{.names = touchpoints, .outcome = std::move(data[0]), .is_remembered_scale = true};
   driver_data.attributes.assign(std::make_move_iterator(data.begin() + 1), std::make_move_iterator(data.end()));
   return driver_data;
@@ -906,7 +918,11 @@ Result<std::vector<Finding>> Recovery(store::Connection& connection, const Analy
     }
     groups.rows.push_back(std::move(cells));
   }
-  if (churn_rate.size() == 3) {
+  if (churn_rate.size() < 3) {
+    groups.summary = fmt::format("Not every group has customers whose reference date is {} days before the store's "
+                                 "end yet ({} of 3), so the paradox cannot be tested.", options.horizon_days,
+                                 churn_rate.size());
+  } else {
     const double none = churn_rate["no failure"];
     const double good = churn_rate["failure, recovered well"];
     const double poor = churn_rate["failure, poor or no recovery"];
@@ -1015,13 +1031,14 @@ Result<Finding> Memory(store::Connection& connection, const AnalysisOptions& opt
   int remembered_wins = 0, comparisons = 0;
   auto add = [&](const std::string& outcome, const std::string& measure, std::size_t n, double remembered,
                  double experienced, double memory) {
+    const bool is_comparable = std::isfinite(remembered) && std::isfinite(experienced);
     const bool is_better = remembered > experienced;
-    if (std::isfinite(remembered) && std::isfinite(experienced)) {
+    if (is_comparable) {
       ++comparisons;
       remembered_wins += is_better ? 1 : 0;
     }
     finding.rows.push_back({outcome, measure, std::to_string(n), Fixed(remembered, 3), Fixed(experienced, 3),
-                            Fixed(memory, 3), is_better ? "remembered" : "experienced"});
+                            Fixed(memory, 3), !is_comparable ? "" : (is_better ? "remembered" : "experienced")});
   };
   if (!conversation.empty() && conversation[0].size() >= 10) {
     add("CSAT after the conversation", "Pearson r", conversation[0].size(), Pearson(conversation[0], conversation[2]),
@@ -1029,13 +1046,14 @@ Result<Finding> Memory(store::Connection& connection, const AnalysisOptions& opt
   }
   // Customers: their remembered and experienced scores before the reference date against what
   // they did within the horizon after it.
-  CXM_ASSIGN_OR_RETURN(const std::vector<std::vector<double>> customers, ReadColumns(connection, R"sql(
-    WITH bounds AS (SELECT max(ts) - to_days(CAST($1 AS INTEGER)) AS as_of FROM interactions),
+  CXM_ASSIGN_OR_RETURN(const std::vector<std::vector<double>> customers, ReadColumns(connection, fmt::format(R"sql(
+    WITH {},
+    bounds AS (SELECT max(ts) - to_days(CAST($1 AS INTEGER)) AS as_of FROM interactions),
     before AS (
       SELECT e.customer_id, avg(e.remembered) AS remembered, avg(e.experienced) AS experienced,
              sum((CASE WHEN e.remembered < 0 THEN $2 * e.remembered ELSE e.remembered END)
                  * pow(2, -(epoch(b.as_of) - epoch(e.ts)) / 86400.0 / $3)) AS memory
-      FROM interaction_experience e CROSS JOIN bounds b WHERE e.ts < b.as_of GROUP BY 1),
+      FROM calibrated_experience e CROSS JOIN bounds b WHERE e.ts < b.as_of GROUP BY 1),
     churned AS (SELECT customer_id, min(ts) AS churn_ts FROM churn GROUP BY 1),
     after AS (
       SELECT bf.customer_id,
@@ -1047,7 +1065,7 @@ Result<Finding> Memory(store::Connection& connection, const AnalysisOptions& opt
       FROM before bf CROSS JOIN bounds b LEFT JOIN churned ch USING (customer_id)
       WHERE ch.churn_ts IS NULL OR ch.churn_ts >= b.as_of)
     SELECT bf.remembered, bf.experienced, bf.memory, a.churned, a.repurchased::DOUBLE, a.nps::DOUBLE
-    FROM before bf JOIN after a USING (customer_id))sql",
+    FROM before bf JOIN after a USING (customer_id))sql", kCalibratedExperienceCtes),
     {static_cast<std::int64_t>(options.horizon_days), options.negativity_lambda, options.memory_half_life_days}));
   if (!customers.empty() && customers[0].size() >= 10) {
     const std::size_t n = customers[0].size();

@@ -73,10 +73,11 @@ constexpr const char* kInsertExperienceSql = R"sql(
 // parcel weighs like the late parcels customers did tell us about.
 constexpr const char* kCustomerStateSql = R"sql(
   CREATE OR REPLACE TABLE customer_state AS
-  WITH store_end AS (SELECT min(ts) AS store_start, max(ts) AS store_end FROM interactions),
+  WITH {calibrated},
+  store_end AS (SELECT min(ts) AS store_start, max(ts) AS store_end FROM interactions),
   cell AS (
     SELECT touchpoint, failure IS NOT NULL AS has_failure, avg(remembered) AS remembered
-    FROM interaction_experience GROUP BY ALL),
+    FROM calibrated_experience GROUP BY ALL),
   churned AS (SELECT customer_id, min(ts) AS churn_ts, any_value(reason) AS churn_reason FROM churn GROUP BY 1),
   base AS (
     SELECT c.customer_id, c.language, c.country, c.segment, c.persona, c.loyalty_member, c.signup_ts,
@@ -86,7 +87,7 @@ constexpr const char* kCustomerStateSql = R"sql(
   touch AS (
     SELECT i.customer_id, i.ts, i.touchpoint,
            coalesce(e.remembered, c.remembered, 0) AS remembered, e.remembered IS NOT NULL AS is_observed
-    FROM interactions i LEFT JOIN interaction_experience e USING (interaction_id)
+    FROM interactions i LEFT JOIN calibrated_experience e USING (interaction_id)
     LEFT JOIN cell c ON c.touchpoint = i.touchpoint AND c.has_failure = (i.failure IS NOT NULL)),
   memory AS (
     SELECT t.customer_id,
@@ -175,7 +176,8 @@ Result<std::int64_t> UpdateInteractionExperience(store::Connection& connection, 
 
 Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const ExperienceOptions& options) {
   CXM_ASSIGN_OR_RETURN(store::Statement build,
-                       connection.Prepare(fmt::format(fmt::runtime(kCustomerStateSql), fmt::arg("fx", kReferenceRatesSql))));
+                       connection.Prepare(fmt::format(fmt::runtime(kCustomerStateSql), fmt::arg("fx", kReferenceRatesSql),
+                                                   fmt::arg("calibrated", kCalibratedExperienceCtes))));
   CXM_TRY(build.Bind(1, options.negativity_lambda));
   CXM_TRY(build.Bind(2, options.memory_half_life_days));
   CXM_TRY(build.Execute().error());

@@ -56,6 +56,29 @@ Result<AnalyzeSummary> Analyze(store::Database& database, store::Connection& con
 Result<std::int64_t> UpdateInteractionExperience(store::Connection& connection, const ExperienceOptions& options);
 Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const ExperienceOptions& options);
 
+// Common-table expressions (to follow a WITH) defining `calibrated_experience`: the rows of
+// interaction_experience with `remembered` (and `experienced`) mapped onto the customers' own rating scale. Evidence
+// types are read on different scales — the emotion engine's valence is compressed, a CSAT of 1..5
+// maps to -1..1 — so before they are summed or compared across touchpoints, each engine-read
+// type is regressed onto the CSAT the same customers gave the same interaction ((csat - 3) / 2):
+// regression calibration, which keeps the downstream regressions unbiased.
+inline constexpr const char* kCalibratedExperienceCtes = R"sql(
+  calibration AS (
+    SELECT e.evidence, regr_slope((f.csat - 3) / 2.0, e.remembered) AS slope,
+           regr_intercept((f.csat - 3) / 2.0, e.remembered) AS intercept,
+           regr_slope((f.csat - 3) / 2.0, e.experienced) AS experienced_slope,
+           regr_intercept((f.csat - 3) / 2.0, e.experienced) AS experienced_intercept
+    FROM interaction_experience e JOIN feedback f ON f.interaction_id = e.interaction_id AND f.csat IS NOT NULL
+    WHERE e.evidence <> 'survey' GROUP BY 1 HAVING count(*) >= 30),
+  calibrated_experience AS (
+    SELECT e.* REPLACE (
+             CASE WHEN e.evidence = 'survey' OR k.slope IS NULL THEN e.remembered
+                  ELSE greatest(-1.0, least(1.0, k.intercept + k.slope * e.remembered)) END AS remembered,
+             CASE WHEN e.evidence = 'survey' OR k.experienced_slope IS NULL THEN e.experienced
+                  ELSE greatest(-1.0, least(1.0, k.experienced_intercept + k.experienced_slope * e.experienced))
+             END AS experienced)
+    FROM interaction_experience e LEFT JOIN calibration k USING (evidence)))sql";
+
 // Reporting currency: amounts are converted to SEK with these reference rates (SEK per unit).
 inline constexpr const char* kReferenceRatesSql =
     "(VALUES ('SEK', 1.0), ('NOK', 0.95), ('DKK', 1.45), ('RON', 2.2), ('EUR', 11.0)) "

@@ -1,5 +1,7 @@
 #include "report/html_report.h"
 
+#include <type_traits>
+
 #include <fmt/format.h>
 
 #include "common/strings.h"
@@ -61,22 +63,29 @@ Result<ReportContent> BuildReport(store::Connection& connection, const analytics
   auto append = [&](std::vector<analytics::Finding> more) {
     for (analytics::Finding& finding : more) findings.push_back(std::move(finding));
   };
-  CXM_ASSIGN_OR_RETURN(std::vector<analytics::Finding> journeys, analytics::Journeys(connection));
-  append(std::move(journeys));
-  CXM_ASSIGN_OR_RETURN(std::vector<analytics::Finding> moments, analytics::Moments(connection, options));
-  append(std::move(moments));
-  CXM_ASSIGN_OR_RETURN(analytics::Finding drivers, analytics::Drivers(connection, {}));
-  findings.push_back(std::move(drivers));
-  CXM_ASSIGN_OR_RETURN(analytics::Finding loyalty, analytics::Loyalty(connection));
-  findings.push_back(std::move(loyalty));
-  CXM_ASSIGN_OR_RETURN(std::vector<analytics::Finding> recovery, analytics::Recovery(connection, options));
-  append(std::move(recovery));
-  CXM_ASSIGN_OR_RETURN(analytics::Finding gap, analytics::Gap(connection));
-  findings.push_back(std::move(gap));
-  CXM_ASSIGN_OR_RETURN(analytics::Finding memory, analytics::Memory(connection, options));
-  findings.push_back(std::move(memory));
-  CXM_ASSIGN_OR_RETURN(analytics::Finding quotes, analytics::Quotes(connection));
-  findings.push_back(std::move(quotes));
+  // An analysis the data cannot support (no NPS answered twice, no attribute to weigh) leaves
+  // its section with the reason instead of failing the report; a broken query still fails it.
+  auto add = [&](const char* key, const char* title, auto result) -> Status {
+    if (result.has_value()) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(*result)>, analytics::Finding>) {
+        findings.push_back(std::move(*result));
+      } else {
+        append(std::move(*result));
+      }
+      return Status::Ok();
+    }
+    if (result.error().code() != Status::Code::kInvalidArgument) return result.error();
+    findings.push_back({.key = key, .title = title, .summary = "Not enough data: " + result.error().message()});
+    return Status::Ok();
+  };
+  CXM_TRY(add("journey_touchpoints", "Journey map", analytics::Journeys(connection)));
+  CXM_TRY(add("moments", "Moments of truth", analytics::Moments(connection, options)));
+  CXM_TRY(add("drivers", "Key drivers of NPS", analytics::Drivers(connection, {})));
+  CXM_TRY(add("loyalty", "Loyalty: behaviour x attitude", analytics::Loyalty(connection)));
+  CXM_TRY(add("recovery_groups", "Service recovery", analytics::Recovery(connection, options)));
+  CXM_TRY(add("delivery_gap", "Delivery gap", analytics::Gap(connection)));
+  CXM_TRY(add("memory", "Remembered vs experienced", analytics::Memory(connection, options)));
+  CXM_TRY(add("quotes", "What customers said (redacted)", analytics::Quotes(connection)));
 
   CXM_ASSIGN_OR_RETURN(const analytics::TextRows span, analytics::QueryRows(connection,
       "SELECT strftime(min(ts), '%Y-%m-%d'), strftime(max(ts), '%Y-%m-%d'), (SELECT count(*) FROM customers), count(*) "

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <string>
 
 #include "test_support.h"
 
@@ -161,23 +163,95 @@ TEST(DemoCliTest, EndsInTheFindingsAndAReport) {
   TempDir dir;
   const CommandResult demo = RunCxm({"demo", "--customers", "400", "--out", dir.File("demo")});
   ASSERT_EQ(demo.exit_code, 0) << demo.err;
-  for (const char* expected : {"[1/4]", "[2/4]", "[3/4]", "[4/4] What cxm finds", "Net Promoter Score",
-                               "Remembered vs experienced", "Failures and churn", "Service recovery",
-                               "Delivery gap", "Report: "}) {
+  for (const char* expected : {"[1/4]", "[2/4]", "[3/4]", "[4/4] What cxm finds", "Moments of truth",
+                               "Service recovery: the paradox test", "Loyalty: behaviour x attitude",
+                               "Delivery gap", "Remembered vs experienced", "Report: "}) {
     EXPECT_NE(demo.out.find(expected), std::string::npos) << expected << " in\n" << demo.out;
   }
-  const std::string report = dir.File("demo/report.md");
+  const std::string report = dir.File("demo/report.html");
   ASSERT_TRUE(std::filesystem::exists(report));
   std::ifstream in(report);
-  const std::string markdown((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_NE(markdown.find("## Service recovery"), std::string::npos);
-  EXPECT_NE(markdown.find("| delivery |"), std::string::npos);
+  const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("\"recovery_groups\""), std::string::npos);
+  EXPECT_NE(html.find("echarts"), std::string::npos);  // the renderer is inline, not fetched
+  EXPECT_EQ(html.find("<script src"), std::string::npos);
   // Every customer text got a score, and nothing was rejected.
   const std::string db = dir.File("demo/cxm.duckdb");
   const CommandResult counts = RunCxm({"--db", db, "query", "--format", "csv",
       "SELECT (SELECT count(*) FROM text_emotions) = (SELECT count(*) FROM messages WHERE speaker = 'customer') "
       "+ (SELECT count(*) FROM feedback WHERE text IS NOT NULL) AS all_scored, (SELECT count(*) FROM rejects) AS rejects"});
   EXPECT_EQ(counts.out, "all_scored,rejects\ntrue,0\n") << counts.err;
+
+  // The analysis commands over the demo's store.
+  const CommandResult metrics = RunCxm({"--db", db, "metrics", "--by", "language", "--format", "json"});
+  ASSERT_EQ(metrics.exit_code, 0) << metrics.err;
+  EXPECT_EQ(metrics.out.rfind("{\"key\":\"metrics\"", 0), 0u) << metrics.out;
+  for (const char* language : {"\"sv\"", "\"nb\"", "\"da\"", "\"ro\"", "\"en\""}) {
+    EXPECT_NE(metrics.out.find(language), std::string::npos) << language;
+  }
+  for (const char* command : {"journeys", "moments", "loyalty", "recovery", "gap", "memory", "drivers"}) {
+    const CommandResult result = RunCxm({"--db", db, command});
+    EXPECT_EQ(result.exit_code, 0) << command << ": " << result.err;
+    EXPECT_FALSE(result.out.empty()) << command;
+  }
+  const CommandResult bad_dimension = RunCxm({"--db", db, "metrics", "--by", "shoe_size"});
+  EXPECT_EQ(bad_dimension.exit_code, 1);
+  EXPECT_NE(bad_dimension.err.find("--by shoe_size: not a dimension"), std::string::npos) << bad_dimension.err;
+  const CommandResult bad_where = RunCxm({"--db", db, "metrics", "--where", "language = 'sv'; DROP TABLE customers"});
+  EXPECT_EQ(bad_where.exit_code, 1) << bad_where.err;
+  EXPECT_EQ(RunCxm({"--db", db, "query", "--format", "csv", "SELECT count(*) AS n FROM customers"}).out, "n\n400\n");
+  // A second analyze finds nothing new.
+  const CommandResult again = RunCxm({"--db", db, "analyze"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  const auto count_after = [&](const std::string& label) {
+    const std::size_t at = again.out.find(label);
+    if (at == std::string::npos) return std::int64_t{-1};
+    std::istringstream line(again.out.substr(at + label.size()));
+    std::int64_t count = -1;
+    line >> count;
+    return count;
+  };
+  EXPECT_EQ(count_after("texts scored:"), 0) << again.out;
+  EXPECT_EQ(count_after("interactions updated:"), 0) << again.out;
+}
+
+// The real example exports of the foundation, analysed end to end.
+TEST(ReportCliTest, AnalysesTheRealExamples) {
+  TempDir dir;
+  const std::string db = dir.File("cxm.duckdb");
+  ASSERT_EQ(RunCxm({"--db", db, "ingest", "--map", testing::ExamplePath("ecommerce/mapping.toml")}).exit_code, 0);
+  ASSERT_EQ(RunCxm({"--db", db, "ingest", "--map", testing::ExamplePath("natcs-banking/mapping.toml")}).exit_code, 0);
+  const CommandResult analyze = RunCxm({"--db", db, "analyze"});
+  ASSERT_EQ(analyze.exit_code, 0) << analyze.err;
+  // Every customer turn and review text scored; every interaction with words or ratings has an experience.
+  const CommandResult counts = RunCxm({"--db", db, "query", "--format", "csv",
+      "SELECT (SELECT count(*) FROM text_emotions) = (SELECT count(*) FROM messages WHERE speaker = 'customer') "
+      "+ (SELECT count(*) FROM feedback WHERE text IS NOT NULL) AS all_scored, "
+      "(SELECT count(*) FROM interaction_experience) = (SELECT count(DISTINCT interaction_id) FROM ("
+      "SELECT interaction_id FROM messages WHERE speaker = 'customer' UNION ALL "
+      "SELECT interaction_id FROM feedback WHERE interaction_id IS NOT NULL AND (text IS NOT NULL OR csat IS NOT NULL))) "
+      "AS all_experienced, (SELECT count(*) FROM customer_state) = (SELECT count(*) FROM customers) AS all_customers"});
+  EXPECT_EQ(counts.out, "all_scored,all_experienced,all_customers\ntrue,true,true\n") << counts.err;
+  // The orders export has 13 of 70 deliveries late: the journey map says 18.6%.
+  const CommandResult journeys = RunCxm({"--db", db, "journeys", "--format", "json"});
+  ASSERT_EQ(journeys.exit_code, 0) << journeys.err;
+  EXPECT_NE(journeys.out.find("\"touchpoint\":\"delivery\",\"interactions\":70,"), std::string::npos) << journeys.out;
+  EXPECT_NE(journeys.out.find("\"failure_pct\":18.6,"), std::string::npos) << journeys.out;
+  // Too little data for some analyses: the report says so instead of failing.
+  const CommandResult report = RunCxm({"--db", db, "report", "--out", dir.File("examples.html")});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  const CommandResult moments = RunCxm({"--db", db, "moments"});
+  EXPECT_NE(moments.out.find("Too few customers answered NPS twice"), std::string::npos) << moments.out;
+}
+
+TEST(ReportCliTest, AsksForAnalyzeFirst) {
+  TempDir dir;
+  const std::string db = dir.File("cxm.duckdb");
+  ASSERT_EQ(RunCxm({"--db", db, "init"}).exit_code, 0);
+  const CommandResult report = RunCxm({"--db", db, "report", "--out", dir.File("r.html")});
+  EXPECT_EQ(report.exit_code, 1);
+  EXPECT_NE(report.err.find("run `cxm analyze` first"), std::string::npos) << report.err;
 }
 
 }  // namespace

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The report in a real browser: `cxm demo` on a small generated company must end in report.html,
+# and Debian's headless Chromium must render every chart with no console error and no network
+# request (web/tests/report_browser_test.mjs). The screenshot stays in OUT_DIR as an artefact.
+#
+#   tests/report/report_browser_test.sh CXM_BINARY WEB_DIR OUT_DIR
+set -euo pipefail
+cxm=$1
+web_dir=$2
+out_dir=$3
+chromium=${CXM_CHROMIUM:-/usr/bin/chromium}
+if [[ ! -x $chromium ]]; then
+  if [[ ${CXM_REQUIRE_BROWSER:-0} == 1 ]]; then
+    echo "no $chromium: CXM_WITH_BROWSER=1 scripts/bootstrap.sh installs Debian's chromium" >&2
+    exit 1
+  fi
+  echo "skipped: no $chromium (CXM_WITH_BROWSER=1 scripts/bootstrap.sh installs it)"
+  exit 77
+fi
+rm -rf "$out_dir"
+mkdir -p "$out_dir"
+"$cxm" demo --customers 2000 --seed 3 --out "$out_dir/demo" > "$out_dir/demo.log"
+grep -q "^Report: .*report.html" "$out_dir/demo.log"
+CXM_CHROMIUM=$chromium node "$web_dir/tests/report_browser_test.mjs" "$out_dir/demo/report.html" "$out_dir/report.png"
