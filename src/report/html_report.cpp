@@ -65,7 +65,7 @@ Result<ReportContent> BuildReport(store::Connection& connection, const analytics
   };
   // An analysis the data cannot support (no NPS answered twice, no attribute to weigh) leaves
   // its section with the reason instead of failing the report; a broken query still fails it.
-  auto add = [&](const char* key, const char* title, auto result) -> Status {
+  auto add = [&](const char* key, const char* section_title, auto result) -> Status {
     if (result.has_value()) {
       if constexpr (std::is_same_v<std::decay_t<decltype(*result)>, analytics::Finding>) {
         findings.push_back(std::move(*result));
@@ -75,7 +75,7 @@ Result<ReportContent> BuildReport(store::Connection& connection, const analytics
       return Status::Ok();
     }
     if (result.error().code() != Status::Code::kInvalidArgument) return result.error();
-    findings.push_back({.key = key, .title = title, .summary = "Not enough data: " + result.error().message()});
+    findings.push_back({.key = key, .title = section_title, .summary = "Not enough data: " + result.error().message()});
     return Status::Ok();
   };
   CXM_TRY(add("journey_touchpoints", "Journey map", analytics::Journeys(connection)));
