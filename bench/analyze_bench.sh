@@ -38,3 +38,14 @@ for run in 1 2 3 4 5; do
 done
 echo "in-process: metrics vs plain DuckDB SQL"
 "$build/bench/metrics_bench" "$store" 11
+
+# What the analyses recover of the simulator's truth (truth.json, truth_customers.csv).
+echo "recovered truth"
+python3 -c "import json,sys; t=json.load(open(sys.argv[1])); print('  truth moments:', t['moments_of_truth']['ranking']); print('  truth recovery groups:', {k: (v['churn_rate_180d'], v['nps']) for k, v in t['recovery']['groups'].items()})" "$out/company/truth.json"
+"$cxm" --db "$store" moments | sed -n '2,12p'
+"$cxm" --db "$store" recovery | sed -n '2,16p'
+"$cxm" --db "$store" memory | sed -n '2,9p'
+"$cxm" --db "$store" query "SELECT avg((s.quadrant = t.quadrant)::INT) AS quadrant_agreement,
+  avg(((s.expected_nps >= 7.75) = (t.attitudinal >= 0.25))::INT) AS attitudinal_agreement,
+  avg(((s.behavioural >= 1) = (t.behavioural >= 1))::INT) AS behavioural_agreement, corr(s.memory, t.memory) AS memory_r
+  FROM customer_state s JOIN read_csv('$out/company/truth_customers.csv') t USING (customer_id)"

@@ -363,6 +363,17 @@ Result<std::vector<Finding>> Journeys(store::Connection& connection) {
 
 namespace {
 
+// Support contacts about a failure (from 10 days before it is recorded to 14 days after, as in
+// Recovery): a moment of their own. A recovery moves memory beyond the conversation's score (the
+// failure forgiven, the paradox), which would otherwise be credited to support as such.
+constexpr const char* kRecoveryContactsCte = R"sql(
+  recovery_contacts AS (
+    SELECT DISTINCT s.interaction_id FROM interactions s
+    JOIN interactions f ON f.customer_id = s.customer_id AND f.failure IS NOT NULL
+         AND s.ts BETWEEN f.ts - INTERVAL 10 DAY AND f.ts + INTERVAL 14 DAY
+    WHERE s.touchpoint = 'support'))sql";
+constexpr const char* kRecoveryMoment = "support: recovery after a failure";
+
 // Per customer active at the reference date (the store's end minus the horizon): each
 // touchpoint's memory component up to that date (lambda-weighted remembered scores, decayed;
 // interactions without evidence at their touchpoint-and-failure mean) and what happened within
@@ -375,24 +386,24 @@ constexpr const char* kMomentsSql = R"sql(
     SELECT touchpoint, failure IS NOT NULL AS has_failure, avg(remembered) AS remembered
     FROM calibrated_experience GROUP BY ALL),
   churned AS (SELECT customer_id, min(ts) AS churn_ts FROM churn GROUP BY 1),
+  {recovery_contacts},
   active AS (
     SELECT c.customer_id, ch.churn_ts FROM customers c CROSS JOIN bounds b
     LEFT JOIN churned ch USING (customer_id)
     WHERE (ch.churn_ts IS NULL OR ch.churn_ts >= b.as_of) AND coalesce(c.signup_ts, b.as_of) < b.as_of),
   touch AS (
-    SELECT i.customer_id, i.touchpoint,
+    SELECT i.customer_id, CASE WHEN rc.interaction_id IS NULL THEN i.touchpoint ELSE {recovery_moment} END AS moment,
            (CASE WHEN r.remembered < 0 THEN $3 * r.remembered ELSE r.remembered END)
              * pow(2, -(epoch(b.as_of) - epoch(i.ts)) / 86400.0 / $2) AS component,
-           (i.touchpoint = 'support' AND i.outcome = 'resolved' AND e."end" >= 0.3)::DOUBLE
-             * pow(2, -(epoch(b.as_of) - epoch(i.ts)) / 86400.0 / $2) AS recovery,
            pow(2, -(epoch(b.as_of) - epoch(i.ts)) / 86400.0 / $2) AS activity
     FROM interactions i CROSS JOIN bounds b
     LEFT JOIN calibrated_experience e USING (interaction_id)
+    LEFT JOIN recovery_contacts rc USING (interaction_id)
     LEFT JOIN cell c ON c.touchpoint = i.touchpoint AND c.has_failure = (i.failure IS NOT NULL)
     CROSS JOIN LATERAL (SELECT coalesce(e.remembered, c.remembered, 0.0) AS remembered) r
     WHERE i.ts < b.as_of),
   components AS (
-    SELECT customer_id, {components}, sum(recovery) AS recoveries, sum(activity) AS activity FROM touch GROUP BY 1),
+    SELECT customer_id, {components}, sum(activity) AS activity FROM touch GROUP BY 1),
   -- The customer's disposition: the mean valence of everything they wrote before the date, so
   -- that a touchpoint where mood shows (a chat while browsing) is not mistaken for a cause.
   disposition AS (
@@ -412,7 +423,7 @@ constexpr const char* kMomentsSql = R"sql(
     SELECT t.customer_id, sum(t.amount * coalesce(fx.sek_per_unit, 1.0)) AS revenue
     FROM transactions t LEFT JOIN {fx} USING (currency) CROSS JOIN bounds b
     WHERE t.amount > 0 AND t.ts < b.as_of AND t.ts >= b.as_of - INTERVAL 365 DAY GROUP BY 1)
-  SELECT {selected}, coalesce(k.recoveries, 0)::DOUBLE, coalesce(d.disposition, 0)::DOUBLE,
+  SELECT {selected}, coalesce(d.disposition, 0)::DOUBLE,
          coalesce(k.activity, 0)::DOUBLE,
          (a.churn_ts IS NOT NULL AND a.churn_ts < b.as_of + to_days(CAST($1 AS INTEGER)))::DOUBLE AS churned,
          (coalesce(p.orders, 0) > 0)::DOUBLE AS repurchased, n.nps::DOUBLE, coalesce(r.revenue, 0)::DOUBLE
@@ -434,21 +445,18 @@ constexpr const char* kNpsChangeSql = R"sql(
     FROM feedback WHERE nps IS NOT NULL AND customer_id IS NOT NULL
     WINDOW w AS (PARTITION BY customer_id ORDER BY ts, feedback_id)),
   pairs AS (SELECT row_number() OVER () AS pair_id, * FROM answers WHERE previous_ts IS NOT NULL),
+  {recovery_contacts},
   between_answers AS (
-    SELECT p.pair_id, i.touchpoint,
+    SELECT p.pair_id, CASE WHEN rc.interaction_id IS NULL THEN i.touchpoint ELSE {recovery_moment} END AS moment,
            (CASE WHEN r.remembered < 0 THEN $2 * r.remembered ELSE r.remembered END)
-             * pow(2, -(epoch(p.ts) - epoch(i.ts)) / 86400.0 / $1) AS component,
-           -- Resolved support contacts: a recovery changes memory beyond the conversation's own
-           -- score (the failure forgiven, the paradox), and should not be credited to support.
-           (i.touchpoint = 'support' AND i.outcome = 'resolved')::DOUBLE
-             * pow(2, -(epoch(p.ts) - epoch(i.ts)) / 86400.0 / $1) AS resolution
+             * pow(2, -(epoch(p.ts) - epoch(i.ts)) / 86400.0 / $1) AS component
     FROM pairs p
     JOIN interactions i ON i.customer_id = p.customer_id AND i.ts > p.previous_ts AND i.ts <= p.ts
     LEFT JOIN calibrated_experience e USING (interaction_id)
+    LEFT JOIN recovery_contacts rc USING (interaction_id)
     LEFT JOIN cell c ON c.touchpoint = i.touchpoint AND c.has_failure = (i.failure IS NOT NULL)
     CROSS JOIN LATERAL (SELECT coalesce(e.remembered, c.remembered, 0.0) AS remembered) r)
   SELECT {selected}, ((epoch(p.ts) - epoch(p.previous_ts)) / 86400.0)::DOUBLE AS days_between,
-         coalesce(sum(b.resolution), 0)::DOUBLE AS resolutions,
          (p.nps - p.previous_nps)::DOUBLE AS nps_change
   FROM pairs p LEFT JOIN between_answers b USING (pair_id)
   GROUP BY p.pair_id, p.ts, p.previous_ts, p.nps, p.previous_nps)sql";
@@ -456,23 +464,26 @@ constexpr const char* kNpsChangeSql = R"sql(
 }  // namespace
 
 Result<std::vector<Finding>> Moments(store::Connection& connection, const AnalysisOptions& options) {
-  CXM_ASSIGN_OR_RETURN(const std::vector<std::string> touchpoints, Touchpoints(connection));
+  CXM_ASSIGN_OR_RETURN(std::vector<std::string> touchpoints, Touchpoints(connection));
   if (touchpoints.empty()) return Status::InvalidArgument("no interactions with a touchpoint in the store");
+  touchpoints.emplace_back(kRecoveryMoment);  // the moments: each touchpoint, and recoveries
   std::vector<std::string> components;
   std::vector<std::string> selected;
   std::vector<SqlParameter> parameters = {static_cast<std::int64_t>(options.horizon_days),
                                           options.memory_half_life_days, options.negativity_lambda};
   for (std::size_t idx = 0; idx < touchpoints.size(); ++idx) {
     parameters.emplace_back(touchpoints[idx]);
-    components.push_back(fmt::format("sum(component) FILTER (WHERE touchpoint = ${}) AS c{}", parameters.size(), idx));
+    components.push_back(fmt::format("sum(component) FILTER (WHERE moment = ${}) AS c{}", parameters.size(), idx));
     selected.push_back(fmt::format("coalesce(k.c{}, 0)::DOUBLE", idx));
   }
   const std::string sql = fmt::format(fmt::runtime(kMomentsSql), fmt::arg("components", Join(components, ", ")),
                                       fmt::arg("selected", Join(selected, ", ")), fmt::arg("fx", kReferenceRatesSql),
-                                      fmt::arg("calibrated", kCalibratedExperienceCtes));
+                                      fmt::arg("calibrated", kCalibratedExperienceCtes),
+                                      fmt::arg("recovery_contacts", kRecoveryContactsCte),
+                                      fmt::arg("recovery_moment", fmt::format("${}", parameters.size())));
   CXM_ASSIGN_OR_RETURN(const std::vector<std::vector<double>> data, ReadColumns(connection, sql, parameters));
   const std::size_t tp_count = touchpoints.size();
-  constexpr std::size_t kControls = 3;  // recoveries, disposition, activity
+  constexpr std::size_t kControls = 2;  // disposition, activity
   Columns predictors(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(tp_count + kControls));
   const std::vector<double>& churned = data[tp_count + kControls];
   const std::vector<double>& repurchased = data[tp_count + kControls + 1];
@@ -494,15 +505,17 @@ Result<std::vector<Finding>> Moments(store::Connection& connection, const Analys
   std::vector<std::string> change_selected;
   for (const std::string& touchpoint : touchpoints) {
     change_parameters.emplace_back(touchpoint);
-    change_selected.push_back(fmt::format("coalesce(sum(b.component) FILTER (WHERE b.touchpoint = ${}), 0)::DOUBLE",
+    change_selected.push_back(fmt::format("coalesce(sum(b.component) FILTER (WHERE b.moment = ${}), 0)::DOUBLE",
                                           change_parameters.size()));
   }
   CXM_ASSIGN_OR_RETURN(const std::vector<std::vector<double>> change_data, ReadColumns(connection,
       fmt::format(fmt::runtime(kNpsChangeSql), fmt::arg("selected", Join(change_selected, ", ")),
-                  fmt::arg("calibrated", kCalibratedExperienceCtes)), change_parameters));
+                  fmt::arg("calibrated", kCalibratedExperienceCtes), fmt::arg("recovery_contacts", kRecoveryContactsCte),
+                  fmt::arg("recovery_moment", fmt::format("${}", change_parameters.size()))),
+      change_parameters));
   std::vector<std::size_t> change_used;
   Columns change_columns;
-  constexpr std::size_t kChangeControls = 2;  // days between answers, resolutions
+  constexpr std::size_t kChangeControls = 1;  // days between answers
   for (std::size_t idx = 0; idx < tp_count + kChangeControls; ++idx) {
     const auto [low, high] = std::minmax_element(change_data[idx].begin(), change_data[idx].end());
     if (low == change_data[idx].end() || *high - *low <= 1e-12) continue;
@@ -568,15 +581,24 @@ Result<std::vector<Finding>> Moments(store::Connection& connection, const Analys
   for (const Row& row : rows) {
     if (std::isnan(row.nps_change.coefficient)) unweighed.push_back(row.touchpoint);
   }
-  if (!rows.empty() && !std::isnan(rows.front().nps_change.coefficient)) {
-    const Row& top = rows.front();
+  // The headline is the top touchpoint; recovery after a failure is said beside it.
+  const auto top = std::find_if(rows.begin(), rows.end(), [](const Row& row) {
+    return row.touchpoint != kRecoveryMoment && !std::isnan(row.nps_change.coefficient);
+  });
+  const auto recovery = std::find_if(rows.begin(), rows.end(), [](const Row& row) {
+    return row.touchpoint == kRecoveryMoment && !std::isnan(row.nps_change.coefficient);
+  });
+  if (top != rows.end()) {
     moments.summary = fmt::format(
         "{} is the moment of truth: one point of remembered experience there moves a customer's next NPS answer by "
         "{:+.2f} points (95% CI {:+.2f} to {:+.2f}), estimated within customers across {} pairs of answers and "
         "jointly with every other touchpoint; {} customers remember it badly, bringing {:.0f} SEK in the year before "
-        "the reference date.{}",
-        top.touchpoint, top.nps_change.coefficient, top.nps_change.low, top.nps_change.high,
-        change_fit ? change_fit->observations : 0, static_cast<std::int64_t>(top.negative), top.revenue_at_stake,
+        "the reference date.{}{}",
+        top->touchpoint, top->nps_change.coefficient, top->nps_change.low, top->nps_change.high,
+        change_fit ? change_fit->observations : 0, static_cast<std::int64_t>(top->negative), top->revenue_at_stake,
+        recovery == rows.end() ? ""
+            : fmt::format(" How a failure is recovered weighs {:+.2f} points per point remembered (95% CI {:+.2f} to {:+.2f}).",
+                          recovery->nps_change.coefficient, recovery->nps_change.low, recovery->nps_change.high),
         unweighed.empty() ? "" : " No evidence to weigh " + Join(unweighed, ", ") + " (nothing said or rated there).");
   } else {
     moments.summary = "Too few customers answered NPS twice to rank moments of truth.";
@@ -594,7 +616,7 @@ Result<std::vector<Finding>> Moments(store::Connection& connection, const Analys
   models.summary = fmt::format(
       "The ranking model explains the change in a customer's NPS between two answers by what they remembered of "
       "each touchpoint in between (disposition cancels out). Churn and repurchase within {} days are regressed on "
-      "each touchpoint's remembered experience before the reference date, controlling for recoveries, disposition "
+      "each touchpoint's remembered experience before the reference date, controlling for disposition "
       "(mean valence of the customer's words) and activity; they are shown for scale, as a customer's disposition "
       "can still leak into them.", options.horizon_days);
   return std::vector<Finding>{std::move(moments), std::move(models)};

@@ -118,13 +118,17 @@ TEST_F(KnownAnswerTest, DeliveryGapIsTheBuiltInOne) {
   EXPECT_NE(gap->summary.find("overrates delivery"), std::string::npos) << gap->summary;
 }
 
-TEST_F(KnownAnswerTest, MomentsOfTruthPutDeliveryAheadOfWeakTouchpoints) {
-  // truth.json ranks delivery (impact 1.6) first, support (1.0) second, discovery (0.15) last.
+TEST_F(KnownAnswerTest, MomentsOfTruthRankDeliveryAhead) {
+  // truth.json ranks delivery (impact 1.6) first, support (1.0) second, discovery (0.15) last;
+  // recovery after a failure is a moment of its own (the paradox), not one of the touchpoints.
+  // At 20,000 customers (~1,600 pairs of NPS answers) delivery and support are within each
+  // other's CIs, so only the top two are asserted; at 1M (bench/analyze_bench.sh) delivery leads
+  // support with disjoint CIs.
   Result<std::vector<Finding>> moments = Moments(store_->connection(), {});
   ASSERT_TRUE(moments.has_value()) << moments.error();
   std::vector<std::string> ranked;
   for (const auto& row : moments->front().rows) {
-    if (!row[0].empty()) ranked.push_back(row[1]);
+    if (!row[0].empty() && row[1] != "support: recovery after a failure") ranked.push_back(row[1]);
   }
   const auto position = [&](const std::string& touchpoint) {
     return std::find(ranked.begin(), ranked.end(), touchpoint) - ranked.begin();
