@@ -792,18 +792,21 @@ Result<Finding> Loyalty(store::Connection& connection) {
   CXM_ASSIGN_OR_RETURN(const TextRows rows, QueryRows(connection, R"sql(
     SELECT quadrant, count(*), sum(revenue_sek), avg(expected_nps), avg(behavioural),
            count(*) FILTER (WHERE churn_ts IS NOT NULL), count(*) / sum(count(*)) OVER (),
-           sum(revenue_sek) / sum(sum(revenue_sek)) OVER ()
+           sum(revenue_sek) / sum(sum(revenue_sek)) OVER (),
+           count(*) FILTER (WHERE quadrant_confidence = 'confident') / count(*)
     FROM customer_state GROUP BY quadrant
     ORDER BY list_position(['true_loyalty', 'latent', 'spurious', 'no_loyalty'], quadrant))sql"));
   Finding finding{.key = "loyalty", .title = "Loyalty: behaviour x attitude"};
   finding.columns = {"quadrant", "customers", "share_pct", "revenue_sek", "revenue_share_pct", "mean_expected_nps",
-                     "mean_behavioural", "churned_pct"};
-  finding.is_numeric = {false, true, true, true, true, true, true, true};
-  double spurious_revenue = 0, spurious_customers = 0;
+                     "mean_behavioural", "churned_pct", "confident_pct"};
+  finding.is_numeric = {false, true, true, true, true, true, true, true, true};
+  double spurious_revenue = 0, spurious_customers = 0, confident = 0, customers = 0;
   for (const auto& row : rows) {
     finding.rows.push_back({Text(row[0]), Text(row[1]), Percent(Number(row[6])), Fixed(Number(row[2]), 0),
                             Percent(Number(row[7])), Fixed(Number(row[3]), 2), Fixed(Number(row[4]), 2),
-                            Percent(Number(row[5]) / Number(row[1]))});
+                            Percent(Number(row[5]) / Number(row[1])), Percent(Number(row[8]))});
+    confident += Number(row[8]) * Number(row[1]);
+    customers += Number(row[1]);
     if (Text(row[0]) == "spurious") {
       spurious_revenue = Number(row[2]);
       spurious_customers = Number(row[1]);
@@ -811,7 +814,9 @@ Result<Finding> Loyalty(store::Connection& connection) {
   }
   finding.summary = fmt::format(
       "{:.0f} customers buy often but would not recommend us (spurious loyalty, held by inertia): {:.0f} SEK of "
-      "revenue at risk to a competitor.", spurious_customers, spurious_revenue);
+      "revenue at risk to a competitor. {:.0f}% of customers sit clearly inside their quadrant; the others are near "
+      "a cut-off given what they said and bought.", spurious_customers, spurious_revenue,
+      customers > 0 ? 100 * confident / customers : 0.0);
   return finding;
 }
 

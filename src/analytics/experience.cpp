@@ -118,14 +118,15 @@ constexpr const char* kCustomerStateSql = R"sql(
            v.mean_valence, coalesce(v.texts, 0) AS texts, a.last_nps, coalesce(a.nps_answers, 0) AS nps_answers,
            coalesce(val.revenue_sek, 0) AS revenue_sek,
            -- Purchase rate per year over the time the store saw the customer (at least 30 days).
-           coalesce(m.orders, 0) / greatest(30.0, (epoch(b.as_of) - epoch(coalesce(b.observed_from, m.first_ts, b.as_of))) / 86400.0) * 365.25 AS orders_per_year,
+           greatest(30.0, (epoch(b.as_of) - epoch(coalesce(b.observed_from, m.first_ts, b.as_of))) / 86400.0) / 365.25 AS observed_years,
+           coalesce(m.orders, 0) / observed_years AS orders_per_year,
            (epoch(b.as_of) - epoch(coalesce(m.last_ts, b.as_of))) / 86400.0 AS recency_days
     FROM base b LEFT JOIN memory m USING (customer_id) LEFT JOIN voice v USING (customer_id)
     LEFT JOIN answers a USING (customer_id) LEFT JOIN value val USING (customer_id))
   SELECT *, CAST(NULL AS DOUBLE) AS expected_nps, CAST(NULL AS DOUBLE) AS attitudinal,
          CASE WHEN churn_ts IS NOT NULL THEN 0.0
               ELSE orders_per_year / nullif(median(orders_per_year) FILTER (WHERE churn_ts IS NULL) OVER (), 0) END AS behavioural,
-         CAST(NULL AS VARCHAR) AS quadrant
+         CAST(NULL AS VARCHAR) AS quadrant, CAST(NULL AS VARCHAR) AS quadrant_confidence
   FROM joined)sql";
 
 Result<std::vector<std::vector<double>>> ReadNumbers(store::Connection& connection, const std::string& sql) {
@@ -189,9 +190,17 @@ Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const E
       "SELECT last_nps::DOUBLE, memory, coalesce(mean_valence, 0), (texts > 0)::DOUBLE "
       "FROM customer_state WHERE last_nps IS NOT NULL"));
   std::vector<double> coefficients = {7.0, 0.0, 0.0, 0.0};
+  double model_error = 10;  // NPS points: without answers, no customer's attitude is known
   if (answered.size() == 4 && answered[0].size() > 20) {
     if (const std::optional<RegressionFit> fit = FitLinear({answered[1], answered[2], answered[3]}, answered[0])) {
       coefficients = fit->coefficients;
+      double squares = 0;
+      for (std::size_t row = 0; row < answered[0].size(); ++row) {
+        const double predicted = coefficients[0] + coefficients[1] * answered[1][row] +
+                                 coefficients[2] * answered[2][row] + coefficients[3] * answered[3][row];
+        squares += (answered[0][row] - predicted) * (answered[0][row] - predicted);
+      }
+      model_error = std::sqrt(squares / static_cast<double>(answered[0].size()));
     }
   }
   CXM_ASSIGN_OR_RETURN(store::Statement attitude, connection.Prepare(R"sql(
@@ -211,6 +220,20 @@ Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const E
   CXM_TRY(quadrant.Bind(1, options.attitudinal_cut_nps));
   CXM_TRY(quadrant.Bind(2, options.behavioural_cut));
   CXM_TRY(quadrant.Execute().error());
+  // Confident where both sides sit clearly off their cut-offs: the expected NPS by more than the
+  // model's error (halved in variance where the customer answered), the purchase rate by more
+  // than its Poisson standard error. Churned customers' behaviour is known.
+  CXM_ASSIGN_OR_RETURN(store::Statement confidence, connection.Prepare(R"sql(
+    UPDATE customer_state SET quadrant_confidence =
+      CASE WHEN abs(expected_nps - $1) >= $3 * CASE WHEN last_nps IS NULL THEN $2 ELSE $2 / sqrt(2) END
+            AND (churn_ts IS NOT NULL OR abs(behavioural - $4) * typical.rate >= sqrt(greatest(orders, 1)) / observed_years)
+           THEN 'confident' ELSE 'uncertain' END
+    FROM (SELECT median(orders_per_year) FILTER (WHERE churn_ts IS NULL) AS rate FROM customer_state) typical)sql"));
+  CXM_TRY(confidence.Bind(1, options.attitudinal_cut_nps));
+  CXM_TRY(confidence.Bind(2, model_error));
+  CXM_TRY(confidence.Bind(3, 1.0));
+  CXM_TRY(confidence.Bind(4, options.behavioural_cut));
+  CXM_TRY(confidence.Execute().error());
   CXM_ASSIGN_OR_RETURN(store::QueryResult count, connection.Query("SELECT count(*) FROM customer_state"));
   return count.ScalarInt64().value_or(0);
 }

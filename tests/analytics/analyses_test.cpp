@@ -164,6 +164,10 @@ TEST_F(KnownAnswerTest, LoyaltyQuadrantsAgreeWithTheTruthBeyondChance) {
                               "b AS (SELECT quadrant, count(*) / 20000 AS p FROM read_csv('" + customers +
                               "') GROUP BY 1) SELECT sum(a.p * b.p) FROM a JOIN b USING (quadrant)");
   EXPECT_GT(agreement, chance + 0.2) << "agreement " << agreement << ", chance " << chance;
+  // Where cxm says it is confident, it agrees far more often.
+  const double confident = Value("SELECT avg((s.quadrant = t.quadrant)::INT) FROM customer_state s JOIN read_csv('" +
+                                 customers + "') t USING (customer_id) WHERE s.quadrant_confidence = 'confident'");
+  EXPECT_GT(confident, agreement + 0.15) << "confident " << confident << ", all " << agreement;
   EXPECT_GT(Value("SELECT avg(((s.expected_nps >= 7.75) = (t.attitudinal >= 0.25))::INT) FROM customer_state s "
                   "JOIN read_csv('" + customers + "') t USING (customer_id)"), 0.68);
   Result<Finding> loyalty = Loyalty(store_->connection());
