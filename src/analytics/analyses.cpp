@@ -589,12 +589,18 @@ Result<std::vector<Finding>> Moments(store::Connection& connection, const Analys
     return row.touchpoint == kRecoveryMoment && !std::isnan(row.nps_change.coefficient);
   });
   if (top != rows.end()) {
+    const auto runner_up = std::find_if(top + 1, rows.end(), [](const Row& row) {
+      return row.touchpoint != kRecoveryMoment && !std::isnan(row.nps_change.coefficient);
+    });
+    const bool is_clear = runner_up == rows.end() || top->nps_change.low > runner_up->nps_change.high;
     moments.summary = fmt::format(
-        "{} is the moment of truth: one point of remembered experience there moves a customer's next NPS answer by "
+        "{} is the moment of truth{}: one point of remembered experience there moves a customer's next NPS answer by "
         "{:+.2f} points (95% CI {:+.2f} to {:+.2f}), estimated within customers across {} pairs of answers and "
         "jointly with every other touchpoint; {} customers remember it badly, bringing {:.0f} SEK in the year before "
         "the reference date.{}{}",
-        top->touchpoint, top->nps_change.coefficient, top->nps_change.low, top->nps_change.high,
+        top->touchpoint,
+        is_clear ? "" : fmt::format(" — though not clearly ahead of {}, whose 95% interval overlaps", runner_up->touchpoint),
+        top->nps_change.coefficient, top->nps_change.low, top->nps_change.high,
         change_fit ? change_fit->observations : 0, static_cast<std::int64_t>(top->negative), top->revenue_at_stake,
         recovery == rows.end() ? ""
             : fmt::format(" How a failure is recovered weighs {:+.2f} points per point remembered (95% CI {:+.2f} to {:+.2f}).",

@@ -41,7 +41,8 @@ try {
     return {
       expected: Number(document.body.dataset.chartsExpected),
       rendered: Number(document.body.dataset.chartsRendered),
-      empty: charts.filter((chart) => !chart.querySelector('svg') || chart.querySelectorAll('svg path, svg rect, svg text').length < 5)
+      empty: charts.filter((chart) => !chart.querySelector('svg') || chart.querySelectorAll('svg path, svg rect, svg text').length < 5
+                                      || !(Number(chart.dataset.points) > 0))
                    .map((chart) => chart.dataset.chart),
       sections: [...document.querySelectorAll('section')].map((section) => section.id),
       summary: document.querySelectorAll('#executive-summary li').length,
@@ -54,7 +55,7 @@ try {
   }
   if (state.expected < 11) failures.push(`only ${state.expected} charts in the report`);
   if (state.rendered !== state.expected) failures.push(`${state.rendered} of ${state.expected} charts rendered`);
-  if (state.empty.length > 0) failures.push(`charts without drawing: ${state.empty.join(', ')}`);
+  if (state.empty.length > 0) failures.push(`charts without data drawn: ${state.empty.join(', ')}`);
   if (state.summary < 5) failures.push(`executive summary has ${state.summary} sentences`);
   await page.screenshot({ path: screenshotPath, fullPage: true });
   console.log(`report: ${state.rendered} charts rendered, ${state.sections.length} sections; screenshot ${screenshotPath}`);

@@ -99,6 +99,23 @@ function draw(container: HTMLElement, option: EChartsCoreOption): void {
   instance.setOption({ animation: false, ...option });
   charts.push(instance);
   container.dataset.rendered = 'true';
+  container.dataset.points = String(countPoints(option));
+}
+
+// Data points a chart draws (finite numbers, or entries with one): the browser test requires
+// every chart to draw some, so a chart of only missing values cannot pass as rendered.
+function countPoints(option: EChartsCoreOption): number {
+  const series = (option as { series?: unknown[] }).series ?? [];
+  let points = 0;
+  for (const entry of series as { data?: unknown[]; links?: unknown[] }[]) {
+    for (const item of entry.data ?? []) {
+      const value = typeof item === 'object' && item !== null && !Array.isArray(item) ? (item as { value?: unknown }).value ?? 1 : item;
+      const values = Array.isArray(value) ? value : [value];
+      if (values.some((v) => typeof v === 'number' ? Number.isFinite(v) : typeof v === 'string')) points += 1;
+    }
+    points += (entry.links ?? []).length;
+  }
+  return points;
 }
 window.addEventListener('resize', () => charts.forEach((chart) => chart.resize()));
 
@@ -221,17 +238,19 @@ function render(data: ReportData): void {
   }, undefined, 520);
   section(root, f.journey_touchpoints);
 
-  section(root, f.moments, (_node, finding) => {
+  section(root, f.moments, (_node, moments) => {
+    // Only the moments the data could weigh (the others have no estimate).
+    const finding = { ...moments, rows: moments.rows.filter((row) => Number.isFinite(num(row.nps_change_coef))) };
     const names = finding.rows.map((row) => String(row.touchpoint));
     return {
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
       grid: { left: 60, right: 20, top: 40, bottom: 40 },
-      xAxis: { type: 'category', data: names },
+      xAxis: { type: 'category', data: names, axisLabel: { interval: 0, width: 150, overflow: 'break' } },
       yAxis: { type: 'value', name: 'NPS points per point remembered' },
       series: [
-        { name: 'effect on next NPS answer', type: 'bar', data: finding.rows.map((row) => num(row.nps_coef)), color: palette[0] },
-        whiskers('95% CI', finding.rows.map((row) => num(row.nps_low)), finding.rows.map((row) => num(row.nps_high)), '#333'),
+        { name: 'effect on next NPS answer', type: 'bar', data: finding.rows.map((row) => num(row.nps_change_coef)), color: palette[0] },
+        whiskers('95% CI', finding.rows.map((row) => num(row.nps_change_low)), finding.rows.map((row) => num(row.nps_change_high)), '#333'),
       ],
     };
   });
