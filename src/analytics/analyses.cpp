@@ -26,32 +26,6 @@ std::string PValue(double p) {
   return p < 0.0001 ? "0.0000" : fmt::format("{:.4f}", p);
 }
 
-// Reads numeric columns (any type castable to DOUBLE; NULL = NaN) into column vectors.
-Result<std::vector<std::vector<double>>> ReadColumns(store::Connection& connection, const std::string& sql,
-                                                    const std::vector<SqlParameter>& parameters = {}) {
-  CXM_ASSIGN_OR_RETURN(store::Statement statement, connection.Prepare(sql));
-  for (std::size_t idx = 0; idx < parameters.size(); ++idx) {
-    CXM_TRY(std::visit([&](const auto& value) { return statement.Bind(idx + 1, value); }, parameters[idx]));
-  }
-  CXM_ASSIGN_OR_RETURN(store::QueryResult result, statement.Execute());
-  const std::uint64_t columns = result.ColumnCount();
-  for (std::uint64_t column = 0; column < columns; ++column) {
-    if (result.ColumnType(column) != DUCKDB_TYPE_DOUBLE) {
-      return Status::Internal(fmt::format("column {} of an analysis query is not DOUBLE", result.ColumnName(column)));
-    }
-  }
-  std::vector<std::vector<double>> values(columns);
-  while (std::optional<store::DataChunk> chunk = result.NextChunk()) {
-    for (std::uint64_t column = 0; column < columns; ++column) {
-      const store::ColumnView view = chunk->Column(column);
-      for (std::uint64_t row = 0; row < chunk->RowCount(); ++row) {
-        values[column].push_back(view.IsNull(row) ? std::nan("") : view.Double(row));
-      }
-    }
-  }
-  return values;
-}
-
 Result<std::vector<std::string>> Touchpoints(store::Connection& connection) {
   CXM_ASSIGN_OR_RETURN(const TextRows rows, QueryRows(connection,
       "SELECT touchpoint FROM interactions WHERE touchpoint IS NOT NULL GROUP BY 1 ORDER BY 1"));

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "analytics/finding.h"
 #include "analytics/statistics.h"
 #include "analytics/text_scoring.h"
 
@@ -129,21 +130,6 @@ constexpr const char* kCustomerStateSql = R"sql(
          CAST(NULL AS VARCHAR) AS quadrant, CAST(NULL AS VARCHAR) AS quadrant_confidence
   FROM joined)sql";
 
-Result<std::vector<std::vector<double>>> ReadNumbers(store::Connection& connection, const std::string& sql) {
-  CXM_ASSIGN_OR_RETURN(store::QueryResult result, connection.Query(sql));
-  const std::uint64_t columns = result.ColumnCount();
-  std::vector<std::vector<double>> values(columns);
-  while (std::optional<store::DataChunk> chunk = result.NextChunk()) {
-    for (std::uint64_t column = 0; column < columns; ++column) {
-      const store::ColumnView view = chunk->Column(column);
-      for (std::uint64_t row = 0; row < chunk->RowCount(); ++row) {
-        values[column].push_back(view.IsNull(row) ? std::nan("") : view.Double(row));
-      }
-    }
-  }
-  return values;
-}
-
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
@@ -186,8 +172,8 @@ Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const E
   // Attitudinal loyalty: the NPS answer a customer would give, learnt from those who answered
   // (their latest answer against memory and the mean valence of their own words) and applied to
   // all; for those who answered, the average of the model and the answer.
-  CXM_ASSIGN_OR_RETURN(const auto answered, ReadNumbers(connection,
-      "SELECT last_nps::DOUBLE, memory, coalesce(mean_valence, 0), (texts > 0)::DOUBLE "
+  CXM_ASSIGN_OR_RETURN(const auto answered, ReadColumns(connection,
+      "SELECT last_nps::DOUBLE, memory::DOUBLE, coalesce(mean_valence, 0)::DOUBLE, (texts > 0)::DOUBLE "
       "FROM customer_state WHERE last_nps IS NOT NULL"));
   std::vector<double> coefficients = {7.0, 0.0, 0.0, 0.0};
   double model_error = 10;  // NPS points: without answers, no customer's attitude is known

@@ -8,6 +8,18 @@
 #include "common/strings.h"
 
 namespace cxm::analytics {
+namespace {
+
+Result<store::QueryResult> ExecuteBound(store::Connection& connection, const std::string& sql,
+                                       const std::vector<SqlParameter>& parameters) {
+  CXM_ASSIGN_OR_RETURN(store::Statement statement, connection.Prepare(sql));
+  for (std::size_t idx = 0; idx < parameters.size(); ++idx) {
+    CXM_TRY(std::visit([&](const auto& value) { return statement.Bind(idx + 1, value); }, parameters[idx]));
+  }
+  return statement.Execute();
+}
+
+}  // namespace
 
 std::string FindingJson(const Finding& finding) {
   std::string json = fmt::format("{{\"key\":{},\"title\":{},\"summary\":{},\"columns\":[", JsonQuote(finding.key),
@@ -55,12 +67,29 @@ std::string Fixed(double value, int decimals) {
 
 Result<TextRows> QueryRows(store::Connection& connection, const std::string& sql,
                            const std::vector<SqlParameter>& parameters) {
-  CXM_ASSIGN_OR_RETURN(store::Statement statement, connection.Prepare(sql));
-  for (std::size_t idx = 0; idx < parameters.size(); ++idx) {
-    CXM_TRY(std::visit([&](const auto& value) { return statement.Bind(idx + 1, value); }, parameters[idx]));
-  }
-  CXM_ASSIGN_OR_RETURN(store::QueryResult result, statement.Execute());
+  CXM_ASSIGN_OR_RETURN(store::QueryResult result, ExecuteBound(connection, sql, parameters));
   return result.AllRowsAsText();
+}
+
+Result<std::vector<std::vector<double>>> ReadColumns(store::Connection& connection, const std::string& sql,
+                                                    const std::vector<SqlParameter>& parameters) {
+  CXM_ASSIGN_OR_RETURN(store::QueryResult result, ExecuteBound(connection, sql, parameters));
+  const std::uint64_t columns = result.ColumnCount();
+  for (std::uint64_t column = 0; column < columns; ++column) {
+    if (result.ColumnType(column) != DUCKDB_TYPE_DOUBLE) {
+      return Status::Internal(fmt::format("column {} of an analysis query is not DOUBLE", result.ColumnName(column)));
+    }
+  }
+  std::vector<std::vector<double>> values(columns);
+  while (std::optional<store::DataChunk> chunk = result.NextChunk()) {
+    for (std::uint64_t column = 0; column < columns; ++column) {
+      const store::ColumnView view = chunk->Column(column);
+      for (std::uint64_t row = 0; row < chunk->RowCount(); ++row) {
+        values[column].push_back(view.IsNull(row) ? std::nan("") : view.Double(row));
+      }
+    }
+  }
+  return values;
 }
 
 double Number(const std::optional<std::string>& cell) {

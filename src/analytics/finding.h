@@ -37,6 +37,10 @@ using TextRows = std::vector<std::vector<std::optional<std::string>>>;
 // Runs a parameterised query ($1, $2, ...) and returns every cell as text.
 Result<TextRows> QueryRows(store::Connection& connection, const std::string& sql,
                            const std::vector<SqlParameter>& parameters = {});
+// Runs a parameterised query whose columns are all DOUBLE and returns them as column vectors
+// (NULL = NaN); a column of another type is an internal error (cast in the SQL).
+Result<std::vector<std::vector<double>>> ReadColumns(store::Connection& connection, const std::string& sql,
+                                                    const std::vector<SqlParameter>& parameters = {});
 double Number(const std::optional<std::string>& cell);  // NULL -> NaN
 std::string Text(const std::optional<std::string>& cell);
 
