@@ -356,9 +356,6 @@ constexpr const char* kMomentsSql = R"sql(
   WITH {calibrated},
   bounds AS (SELECT max(ts) - to_days(CAST($1 AS INTEGER)) AS as_of,
                          max(ts) AS store_end FROM interactions),
-  cell AS (
-    SELECT touchpoint, failure IS NOT NULL AS has_failure, avg(remembered) AS remembered
-    FROM calibrated_experience GROUP BY ALL),
   churned AS (SELECT customer_id, min(ts) AS churn_ts FROM churn GROUP BY 1),
   {recovery_contacts},
   active AS (
@@ -373,7 +370,7 @@ constexpr const char* kMomentsSql = R"sql(
     FROM interactions i CROSS JOIN bounds b
     LEFT JOIN calibrated_experience e USING (interaction_id)
     LEFT JOIN recovery_contacts rc USING (interaction_id)
-    LEFT JOIN cell c ON c.touchpoint = i.touchpoint AND c.has_failure = (i.failure IS NOT NULL)
+    LEFT JOIN experience_cell c ON c.touchpoint = i.touchpoint AND c.has_failure = (i.failure IS NOT NULL)
     CROSS JOIN LATERAL (SELECT coalesce(e.remembered, c.remembered, 0.0) AS remembered) r
     WHERE i.ts < b.as_of),
   components AS (
@@ -390,9 +387,6 @@ constexpr const char* kMomentsSql = R"sql(
   purchases_after AS (
     SELECT customer_id, count(*) AS orders FROM interactions CROSS JOIN bounds b
     WHERE touchpoint = 'purchase' AND ts >= b.as_of AND ts < b.as_of + to_days(CAST($1 AS INTEGER)) GROUP BY 1),
-  nps_after AS (
-    SELECT customer_id, arg_max(nps, ts) AS nps FROM feedback CROSS JOIN bounds b
-    WHERE nps IS NOT NULL AND ts >= b.as_of AND ts < b.as_of + to_days(CAST($1 AS INTEGER)) GROUP BY 1),
   revenue_before AS (
     SELECT t.customer_id, sum(t.amount * coalesce(fx.sek_per_unit, 1.0)) AS revenue
     FROM transactions t LEFT JOIN {fx} USING (currency) CROSS JOIN bounds b
@@ -400,9 +394,9 @@ constexpr const char* kMomentsSql = R"sql(
   SELECT {selected}, coalesce(d.disposition, 0)::DOUBLE,
          coalesce(k.activity, 0)::DOUBLE,
          (a.churn_ts IS NOT NULL AND a.churn_ts < b.as_of + to_days(CAST($1 AS INTEGER)))::DOUBLE AS churned,
-         (coalesce(p.orders, 0) > 0)::DOUBLE AS repurchased, n.nps::DOUBLE, coalesce(r.revenue, 0)::DOUBLE
+         (coalesce(p.orders, 0) > 0)::DOUBLE AS repurchased, coalesce(r.revenue, 0)::DOUBLE
   FROM active a CROSS JOIN bounds b LEFT JOIN components k USING (customer_id)
-  LEFT JOIN purchases_after p USING (customer_id) LEFT JOIN nps_after n USING (customer_id)
+  LEFT JOIN purchases_after p USING (customer_id)
   LEFT JOIN revenue_before r USING (customer_id) LEFT JOIN disposition d USING (customer_id))sql";
 
 // Within customers: each pair of consecutive relationship-NPS answers of a customer, the change
@@ -411,9 +405,6 @@ constexpr const char* kMomentsSql = R"sql(
 // out of the change: a touchpoint where mood merely shows cannot pose as a moment of truth.
 constexpr const char* kNpsChangeSql = R"sql(
   WITH {calibrated},
-  cell AS (
-    SELECT touchpoint, failure IS NOT NULL AS has_failure, avg(remembered) AS remembered
-    FROM calibrated_experience GROUP BY ALL),
   answers AS (
     SELECT customer_id, ts, nps, lag(ts) OVER w AS previous_ts, lag(nps) OVER w AS previous_nps
     FROM feedback WHERE nps IS NOT NULL AND customer_id IS NOT NULL
@@ -428,7 +419,7 @@ constexpr const char* kNpsChangeSql = R"sql(
     JOIN interactions i ON i.customer_id = p.customer_id AND i.ts > p.previous_ts AND i.ts <= p.ts
     LEFT JOIN calibrated_experience e USING (interaction_id)
     LEFT JOIN recovery_contacts rc USING (interaction_id)
-    LEFT JOIN cell c ON c.touchpoint = i.touchpoint AND c.has_failure = (i.failure IS NOT NULL)
+    LEFT JOIN experience_cell c ON c.touchpoint = i.touchpoint AND c.has_failure = (i.failure IS NOT NULL)
     CROSS JOIN LATERAL (SELECT coalesce(e.remembered, c.remembered, 0.0) AS remembered) r)
   SELECT {selected}, ((epoch(p.ts) - epoch(p.previous_ts)) / 86400.0)::DOUBLE AS days_between,
          (p.nps - p.previous_nps)::DOUBLE AS nps_change
@@ -461,7 +452,7 @@ Result<std::vector<Finding>> Moments(store::Connection& connection, const Analys
   Columns predictors(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(tp_count + kControls));
   const std::vector<double>& churned = data[tp_count + kControls];
   const std::vector<double>& repurchased = data[tp_count + kControls + 1];
-  const std::vector<double>& revenue = data[tp_count + kControls + 3];  // (+ 2: the NPS after; unused here)
+  const std::vector<double>& revenue = data[tp_count + kControls + 2];
 
   // A touchpoint no active customer met has a constant zero column: leave it out of the models.
   std::vector<std::size_t> used;

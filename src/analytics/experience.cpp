@@ -76,9 +76,6 @@ constexpr const char* kCustomerStateSql = R"sql(
   CREATE OR REPLACE TABLE customer_state AS
   WITH {calibrated},
   store_end AS (SELECT min(ts) AS store_start, max(ts) AS store_end FROM interactions),
-  cell AS (
-    SELECT touchpoint, failure IS NOT NULL AS has_failure, avg(remembered) AS remembered
-    FROM calibrated_experience GROUP BY ALL),
   churned AS (SELECT customer_id, min(ts) AS churn_ts, any_value(reason) AS churn_reason FROM churn GROUP BY 1),
   base AS (
     SELECT c.customer_id, c.language, c.country, c.segment, c.persona, c.loyalty_member, c.signup_ts,
@@ -89,7 +86,7 @@ constexpr const char* kCustomerStateSql = R"sql(
     SELECT i.customer_id, i.ts, i.touchpoint,
            coalesce(e.remembered, c.remembered, 0) AS remembered, e.remembered IS NOT NULL AS is_observed
     FROM interactions i LEFT JOIN calibrated_experience e USING (interaction_id)
-    LEFT JOIN cell c ON c.touchpoint = i.touchpoint AND c.has_failure = (i.failure IS NOT NULL)),
+    LEFT JOIN experience_cell c ON c.touchpoint = i.touchpoint AND c.has_failure = (i.failure IS NOT NULL)),
   memory AS (
     SELECT t.customer_id,
            sum(CASE WHEN t.remembered < 0 THEN $1 * t.remembered ELSE t.remembered END

@@ -56,7 +56,8 @@ Result<AnalyzeSummary> Analyze(store::Database& database, store::Connection& con
 Result<std::int64_t> UpdateInteractionExperience(store::Connection& connection, const ExperienceOptions& options);
 Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const ExperienceOptions& options);
 
-// Common-table expressions (to follow a WITH) defining `calibrated_experience`: the rows of
+// Common-table expressions (to follow a WITH) defining `calibrated_experience` and
+// `experience_cell`: the rows of
 // interaction_experience with `remembered` (and `experienced`) mapped onto the customers' own rating scale. Evidence
 // types are read on different scales — the emotion engine's valence is compressed, a CSAT of 1..5
 // maps to -1..1 — so before they are summed or compared across touchpoints, each engine-read
@@ -77,7 +78,12 @@ inline constexpr const char* kCalibratedExperienceCtes = R"sql(
              CASE WHEN e.evidence = 'survey' OR k.experienced_slope IS NULL THEN e.experienced
                   ELSE greatest(-1.0, least(1.0, k.experienced_intercept + k.experienced_slope * e.experienced))
              END AS experienced)
-    FROM interaction_experience e LEFT JOIN calibration k USING (evidence)))sql";
+    FROM interaction_experience e LEFT JOIN calibration k USING (evidence)),
+  -- What an interaction without evidence (a delivery nobody commented on) stands in with: the
+  -- mean calibrated remembered score of its touchpoint, with or without a failure.
+  experience_cell AS (
+    SELECT touchpoint, failure IS NOT NULL AS has_failure, avg(remembered) AS remembered
+    FROM calibrated_experience GROUP BY ALL))sql";
 
 // Reporting currency: amounts are converted to SEK with these reference rates (SEK per unit).
 inline constexpr const char* kReferenceRatesSql =

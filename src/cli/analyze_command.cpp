@@ -29,8 +29,7 @@ Command AddAnalyzeCommand(CLI::App& app) {
   return {command, [options](const GlobalOptions& global) -> Status {
     CXM_ASSIGN_OR_RETURN(store::Store store, store::Store::Open(global.db_path, {}));
     CXM_ASSIGN_OR_RETURN(const text::EmotionModel model,
-                         text::EmotionModel::Load(options->model_path.empty() ? text::EmotionModel::DefaultPath()
-                                                                              : options->model_path));
+                         text::EmotionModel::Load(options->model_path));
     auto scoring = ProgressLine("scoring", "texts");
     CXM_ASSIGN_OR_RETURN(const analytics::AnalyzeSummary summary,
                          analytics::Analyze(store.database(), store.connection(), model, options->experience,

@@ -77,8 +77,7 @@ Command AddDemoCommand(CLI::App& app) {
     std::cout << "[3/4] Analysing: emotions in every customer text (all cores), remembered experience, "
                  "memory and loyalty\n";
     CXM_ASSIGN_OR_RETURN(const text::EmotionModel model,
-                         text::EmotionModel::Load(options->model_path.empty() ? text::EmotionModel::DefaultPath()
-                                                                              : options->model_path));
+                         text::EmotionModel::Load(options->model_path));
     const simulate::CompanyModel& truth = generator.model;
     const analytics::ExperienceOptions experience{.negativity_lambda = truth.negativity_lambda,
                                                   .memory_half_life_days = truth.memory_half_life_days};

@@ -16,7 +16,7 @@ Command AddEmotionCommand(CLI::App& app) {
   command->add_option("--model", *model_path, "model file (default: $CXM_MODEL or the committed model)");
   return {command, [text, model_path](const GlobalOptions&) -> Status {
     CXM_ASSIGN_OR_RETURN(const text::EmotionModel model,
-                         text::EmotionModel::Load(model_path->empty() ? text::EmotionModel::DefaultPath() : *model_path));
+                         text::EmotionModel::Load(*model_path));
     if (!text->empty()) {
       std::cout << text::EmotionResultJson(model.Analyze(*text)) << "\n";
       return Status::Ok();

@@ -14,26 +14,20 @@ namespace {
 
 using Analysis = std::function<Result<std::vector<analytics::Finding>>(store::Connection&, const analytics::AnalysisOptions&)>;
 
+Result<std::vector<analytics::Finding>> AsList(Result<analytics::Finding> result) {
+  if (!result.has_value()) return result.error();
+  return std::vector<analytics::Finding>{std::move(*result)};
+}
+Result<std::vector<analytics::Finding>> AsList(Result<std::vector<analytics::Finding>> result) { return result; }
+
+// Adapts an analysis, with or without options, returning one finding or several.
 template <typename Function>
-Analysis AsList(Function function) {
-  return [function](store::Connection& connection, const analytics::AnalysisOptions& options)
-             -> Result<std::vector<analytics::Finding>> {
+Analysis Adapt(Function function) {
+  return [function](store::Connection& connection, const analytics::AnalysisOptions& options) {
     if constexpr (std::is_invocable_v<Function, store::Connection&, const analytics::AnalysisOptions&>) {
-      auto result = function(connection, options);
-      if (!result.has_value()) return result.error();
-      if constexpr (std::is_same_v<std::decay_t<decltype(*result)>, analytics::Finding>) {
-        return std::vector<analytics::Finding>{std::move(*result)};
-      } else {
-        return std::move(*result);
-      }
+      return AsList(function(connection, options));
     } else {
-      auto result = function(connection);
-      if (!result.has_value()) return result.error();
-      if constexpr (std::is_same_v<std::decay_t<decltype(*result)>, analytics::Finding>) {
-        return std::vector<analytics::Finding>{std::move(*result)};
-      } else {
-        return std::move(*result);
-      }
+      return AsList(function(connection));
     }
   };
 }
@@ -65,15 +59,15 @@ Command AddFindingCommand(CLI::App& app, const std::string& name, const std::str
 std::vector<Command> AddFindingCommands(CLI::App& app) {
   return {
       AddFindingCommand(app, "journeys", "journey map: touchpoints, flows ending in churn, emotions per touchpoint",
-                        AsList(analytics::Journeys)),
+                        Adapt(analytics::Journeys)),
       AddFindingCommand(app, "moments", "moments of truth: touchpoints ranked by their joint effect on churn, repurchase and NPS",
-                        AsList(analytics::Moments)),
-      AddFindingCommand(app, "loyalty", "loyalty quadrants: behaviour x attitude, revenue at risk", AsList(analytics::Loyalty)),
+                        Adapt(analytics::Moments)),
+      AddFindingCommand(app, "loyalty", "loyalty quadrants: behaviour x attitude, revenue at risk", Adapt(analytics::Loyalty)),
       AddFindingCommand(app, "recovery", "service recovery: the paradox test and the justice dimensions",
-                        AsList(analytics::Recovery)),
-      AddFindingCommand(app, "gap", "delivery gap: self-assessment vs what customers say", AsList(analytics::Gap)),
+                        Adapt(analytics::Recovery)),
+      AddFindingCommand(app, "gap", "delivery gap: self-assessment vs what customers say", Adapt(analytics::Gap)),
       AddFindingCommand(app, "memory", "does remembered experience predict outcomes better than experienced?",
-                        AsList(analytics::Memory)),
+                        Adapt(analytics::Memory)),
   };
 }
 

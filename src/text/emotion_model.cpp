@@ -225,7 +225,8 @@ Status EmotionModel::Save(const std::string& path, const std::string& provenance
   return classifier_.Save(path, metadata);
 }
 
-Result<EmotionModel> EmotionModel::Load(const std::string& path) {
+Result<EmotionModel> EmotionModel::Load(const std::string& path_or_empty) {
+  const std::string path = path_or_empty.empty() ? DefaultPath() : path_or_empty;
   CXM_ASSIGN_OR_RETURN(LinearClassifier::Loaded loaded, LinearClassifier::Load(path));
   const auto bad = [&path](const std::string& what) {
     return Status::InvalidArgument(path + ": not a cxm emotion model (" + what + ")");

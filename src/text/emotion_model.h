@@ -57,7 +57,7 @@ class EmotionModel {
   EmotionModel(LinearClassifier classifier, FeatureOptions features, SentimentLexicon lexicon);
 
   // The model file: LinearClassifier's format with this model's settings, thresholds, read-outs
-  // and lexicon in its metadata. Errors name the file.
+  // and lexicon in its metadata. Errors name the file. An empty path loads DefaultPath().
   static Result<EmotionModel> Load(const std::string& path);
   Status Save(const std::string& path, const std::string& provenance) const;
 
