@@ -120,12 +120,30 @@ constexpr const char* kCustomerStateSql = R"sql(
            coalesce(m.orders, 0) / observed_years AS orders_per_year,
            (epoch(b.as_of) - epoch(coalesce(m.last_ts, b.as_of))) / 86400.0 AS recency_days
     FROM base b LEFT JOIN memory m USING (customer_id) LEFT JOIN voice v USING (customer_id)
-    LEFT JOIN answers a USING (customer_id) LEFT JOIN value val USING (customer_id))
-  SELECT *, CAST(NULL AS DOUBLE) AS expected_nps, CAST(NULL AS DOUBLE) AS attitudinal,
-         CASE WHEN churn_ts IS NOT NULL THEN 0.0
-              ELSE orders_per_year / nullif(median(orders_per_year) FILTER (WHERE churn_ts IS NULL) OVER (), 0) END AS behavioural,
+    LEFT JOIN answers a USING (customer_id) LEFT JOIN value val USING (customer_id)),
+  -- Purchase counts are Poisson around each customer's rate, and rates vary across customers of a
+  -- persona like a gamma distribution (the NBD model of repeat buying, Ehrenberg 1959): the
+  -- moments of the persona's rates give the gamma's shape and scale, and a customer's rate is its
+  -- posterior mean (shape + orders) / (scale + years): two orders in a month are not taken at
+  -- face value. A persona's variance at or below the Poisson noise shrinks fully to its mean.
+  persona_rates AS (
+    SELECT *, sum(orders) OVER persona / sum(observed_years) OVER persona AS persona_rate,
+           greatest(var_pop(orders_per_year) OVER persona
+                    - sum(orders) OVER persona / sum(observed_years) OVER persona * avg(1 / observed_years) OVER persona,
+                    1e-6) AS rate_variance
+    FROM joined WINDOW persona AS (PARTITION BY persona)),
+  expected_rates AS (
+    SELECT *, (persona_rate * persona_rate / rate_variance + orders) / (persona_rate / rate_variance + observed_years)
+              AS expected_orders_per_year,
+           sqrt(persona_rate * persona_rate / rate_variance + orders) / (persona_rate / rate_variance + observed_years)
+              AS expected_orders_per_year_sd
+    FROM persona_rates)
+  SELECT * EXCLUDE (persona_rate, rate_variance), CAST(NULL AS DOUBLE) AS expected_nps, CAST(NULL AS DOUBLE) AS attitudinal,
+         -- Relative to the median customer of the base, where a churned customer buys nothing.
+         CASE WHEN churn_ts IS NOT NULL THEN 0.0 ELSE expected_orders_per_year END
+           / nullif(median(CASE WHEN churn_ts IS NOT NULL THEN 0.0 ELSE expected_orders_per_year END) OVER (), 0) AS behavioural,
          CAST(NULL AS VARCHAR) AS quadrant, CAST(NULL AS VARCHAR) AS quadrant_confidence
-  FROM joined)sql";
+  FROM expected_rates)sql";
 
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
@@ -204,14 +222,15 @@ Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const E
   CXM_TRY(quadrant.Bind(2, options.behavioural_cut));
   CXM_TRY(quadrant.Execute().error());
   // Confident where both sides sit clearly off their cut-offs: the expected NPS by more than the
-  // model's error (halved in variance where the customer answered), the purchase rate by more
-  // than its Poisson standard error. Churned customers' behaviour is known.
+  // model's error (halved in variance where the customer answered), the expected purchase rate
+  // by more than its posterior standard deviation. Churned customers' behaviour is known.
   CXM_ASSIGN_OR_RETURN(store::Statement confidence, connection.Prepare(R"sql(
     UPDATE customer_state SET quadrant_confidence =
       CASE WHEN abs(expected_nps - $1) >= $3 * CASE WHEN last_nps IS NULL THEN $2 ELSE $2 / sqrt(2) END
-            AND (churn_ts IS NOT NULL OR abs(behavioural - $4) * typical.rate >= sqrt(greatest(orders, 1)) / observed_years)
+            AND (churn_ts IS NOT NULL OR abs(behavioural - $4) * typical.rate >= expected_orders_per_year_sd)
            THEN 'confident' ELSE 'uncertain' END
-    FROM (SELECT median(orders_per_year) FILTER (WHERE churn_ts IS NULL) AS rate FROM customer_state) typical)sql"));
+    FROM (SELECT median(CASE WHEN churn_ts IS NOT NULL THEN 0.0 ELSE expected_orders_per_year END) AS rate
+          FROM customer_state) typical)sql"));
   CXM_TRY(confidence.Bind(1, options.attitudinal_cut_nps));
   CXM_TRY(confidence.Bind(2, model_error));
   CXM_TRY(confidence.Bind(3, 1.0));

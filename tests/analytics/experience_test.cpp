@@ -1,5 +1,7 @@
 #include "analytics/experience.h"
 
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 #include "analytics/text_scoring.h"
@@ -101,6 +103,47 @@ TEST_F(ExperienceTest, MemoryDecaysAndWeighsBadMomentsByLambda) {
   EXPECT_NEAR(Value("SELECT memory FROM customer_state WHERE customer_id = 'C2'"), 0.0, 1e-12);
   EXPECT_EQ(Count("SELECT orders FROM customer_state WHERE customer_id = 'C2'"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM customer_state WHERE quadrant IS NULL"), 0);
+}
+
+// Purchase rates under the NBD model, worked by hand: four customers of one persona seen for
+// exactly one year with 0, 2, 4 and 10 orders. Mean rate 4; variance of the rates 14, of which 4
+// is Poisson noise, so the gamma has variance 10: shape 1.6, scale 0.4, and each customer's
+// expected rate is (1.6 + orders) / 1.4.
+class PurchaseRateTest : public testing::StoreTest {};
+
+TEST_F(PurchaseRateTest, ShrinksEachCustomerTowardsThePersonaByTheNbdModel) {
+  auto run = [&](const std::string& sql) {
+    const Status status = store_->connection().Execute(sql);
+    ASSERT_TRUE(status.ok()) << status;
+  };
+  run("INSERT INTO customers (customer_id, language, persona, signup_ts, source) "
+      "SELECT 'K' || n, 'sv', 'p', TIMESTAMP '2024-01-01', 'test' FROM range(1, 5) t(n)");
+  // K2: 2 orders, K3: 4, K4: 10, the first and last of which open and close the year.
+  run(R"sql(INSERT INTO interactions (interaction_id, customer_id, ts, touchpoint, source)
+    SELECT 'P' || customer || '-' || n, 'K' || customer,
+           TIMESTAMP '2025-01-01' + INTERVAL (CAST(n * 36.525 * 86400 AS BIGINT)) SECOND, 'purchase', 'test'
+    FROM (VALUES (2, 2), (3, 4), (4, 10)) v(customer, orders), range(orders) r(n)
+    UNION ALL SELECT 'P4-end', 'K4', TIMESTAMP '2025-01-01' + INTERVAL (CAST(365.25 * 86400 AS BIGINT)) SECOND,
+                     'purchase', 'test')sql");
+  run("DELETE FROM interactions WHERE interaction_id = 'P4-9'");  // 'P4-end' is K4's tenth
+  Result<std::int64_t> updated = UpdateInteractionExperience(store_->connection(), {});
+  ASSERT_TRUE(updated.has_value()) << updated.error();
+  Result<std::int64_t> customers = RebuildCustomerState(store_->connection(), {});
+  ASSERT_TRUE(customers.has_value()) << customers.error();
+  auto value = [&](const std::string& column, int customer) {
+    return std::stod(Text("SELECT CAST(" + column + " AS VARCHAR) FROM customer_state WHERE customer_id = 'K" +
+                                std::to_string(customer) + "'"));
+  };
+  const int orders[] = {0, 2, 4, 10};
+  for (int customer = 1; customer <= 4; ++customer) {
+    EXPECT_NEAR(value("observed_years", customer), 1.0, 1e-9);
+    EXPECT_EQ(value("orders", customer), orders[customer - 1]);
+    EXPECT_NEAR(value("expected_orders_per_year", customer), (1.6 + orders[customer - 1]) / 1.4, 1e-9);
+    EXPECT_NEAR(value("expected_orders_per_year_sd", customer), std::sqrt(1.6 + orders[customer - 1]) / 1.4, 1e-9);
+  }
+  // Behaviour is relative to the median customer: (3.6 + 5.6) / 2 / 1.4.
+  EXPECT_NEAR(value("behavioural", 4), 11.6 / 4.6, 1e-9);
+  EXPECT_NEAR(value("behavioural", 1), 1.6 / 4.6, 1e-9);
 }
 
 }  // namespace
