@@ -66,7 +66,14 @@ std::vector<OutputHead> EmotionModel::Heads() {
           {"goemotions_ovr", 28, false},
           {"ekman", 7, false},
           {"plutchik", 9, false},
-          {"sentiment", 4, true}};
+          {"sentiment", 4, true},
+          {"ekman_sv", 7, false},
+          {"plutchik_fi", 9, false}};
+}
+
+const std::vector<EmotionModel::LanguageHead>& EmotionModel::LanguageHeads() {
+  static const std::vector<LanguageHead> kHeads = {{View::kEkman, "sv", 5}, {View::kPlutchik, "fi", 6}};
+  return kHeads;
 }
 
 EmotionModel::EmotionModel(LinearClassifier classifier, FeatureOptions features, SentimentLexicon lexicon)
@@ -95,7 +102,8 @@ float EmotionModel::LexiconValenceOf(std::string_view text) const {
   return LexiconValence(FindLexiconHits(Tokenize(text), lexicon_));
 }
 
-std::array<std::vector<float>, kViewCount> EmotionModel::ViewProbabilities(const std::vector<float>& scores) const {
+std::array<std::vector<float>, kViewCount> EmotionModel::ViewProbabilities(const std::vector<float>& scores,
+                                                                         std::string_view language) const {
   std::array<std::vector<float>, kViewCount> views;
   const auto head_scores = [&](int head) {
     const auto first = scores.begin() + classifier_.head_offset(head);
@@ -115,6 +123,12 @@ std::array<std::vector<float>, kViewCount> EmotionModel::ViewProbabilities(const
   views[static_cast<int>(View::kEkman)] = head_scores(kEkmanOneVsRest);
   views[static_cast<int>(View::kPlutchik)] = head_scores(kPlutchikOneVsRest);
   views[static_cast<int>(View::kSentiment)] = head_scores(kSentimentSoftmax);
+  for (const LanguageHead& own : LanguageHeads()) {
+    if (own.language != language) continue;
+    std::vector<float>& view = views[static_cast<int>(own.view)];
+    const std::vector<float> own_scores = head_scores(own.head);
+    for (std::size_t label = 0; label < view.size(); ++label) view[label] = 0.5f * (view[label] + own_scores[label]);
+  }
   return views;
 }
 
@@ -141,7 +155,7 @@ EmotionResult EmotionModel::Analyze(std::string_view text) const {
     return result;
   }
   const std::vector<LexiconHit> hits = FindLexiconHits(tokens, lexicon_);
-  result.probabilities = ViewProbabilities(classifier_.Scores(Features(tokens, hits, result.language)));
+  result.probabilities = ViewProbabilities(classifier_.Scores(Features(tokens, hits, result.language)), result.language);
   for (int view = 0; view < kViewCount; ++view) {
     const std::vector<float>& probabilities = result.probabilities[view];
     if (static_cast<View>(view) == View::kSentiment) {

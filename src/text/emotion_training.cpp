@@ -365,15 +365,23 @@ Result<std::vector<Corpus>> LoadCorpora(const std::string& data_dir) {
 
 namespace {
 
-Example ToExample(const LabelledText& text, std::vector<std::uint32_t> features, const LinearClassifier& classifier) {
-  // Heads (EmotionModel::Heads): GoEmotions softmax and one-vs-rest, Ekman, Plutchik, sentiment.
+// `corpus_language`: the language of the corpus the text comes from (not the one identified),
+// which decides whether the text also teaches a language head.
+Example ToExample(const LabelledText& text, std::string_view corpus_language, std::vector<std::uint32_t> features,
+                  const LinearClassifier& classifier) {
+  // Heads (EmotionModel::Heads): GoEmotions softmax and one-vs-rest, Ekman, Plutchik, sentiment,
+  // and a language head of the view where the corpus is in that language.
   static constexpr int kHeadsOfView[kViewCount][2] = {{0, 1}, {2, -1}, {3, -1}, {4, -1}};
   Example example;
   example.features = std::move(features);
   example.known_heads = 0;
   for (int view = 0; view < kViewCount; ++view) {
     if (!text.gold[view]) continue;
-    for (int head : kHeadsOfView[view]) {
+    std::vector<int> heads(std::begin(kHeadsOfView[view]), std::end(kHeadsOfView[view]));
+    for (const EmotionModel::LanguageHead& own : EmotionModel::LanguageHeads()) {
+      if (static_cast<int>(own.view) == view && own.language == corpus_language) heads.push_back(own.head);
+    }
+    for (int head : heads) {
       if (head < 0) continue;
       example.known_heads |= std::uint64_t{1} << head;
       for (int label : *text.gold[view]) example.labels.push_back(classifier.head_offset(head) + label);
@@ -403,7 +411,7 @@ std::vector<std::array<std::vector<float>, kViewCount>> ViewsOf(const EmotionMod
   std::vector<std::array<std::vector<float>, kViewCount>> views(texts.size());
   ParallelFor(texts.size(), threads, [&](std::size_t idx) {
     const std::string language = IdentifyLanguage(texts[idx]->text).code;
-    views[idx] = model.ViewProbabilities(model.classifier().Scores(model.Features(texts[idx]->text, language)));
+    views[idx] = model.ViewProbabilities(model.classifier().Scores(model.Features(texts[idx]->text, language)), language);
   });
   return views;
 }
@@ -476,6 +484,7 @@ Result<EmotionModel> TrainEmotionModel(const std::vector<Corpus>& corpora, const
   EmotionModel model(LinearClassifier(1 << settings.bucket_bits, EmotionModel::Heads()), features, std::move(lexicon));
 
   std::vector<const LabelledText*> train_texts;
+  std::vector<const std::string*> train_languages;
   std::vector<float> weights;
   for (const Corpus& corpus : corpora) {
     // A corpus of n texts weighs sqrt(kBalancedSize / n) per text (1 to 3): the small ones
@@ -485,13 +494,15 @@ Result<EmotionModel> TrainEmotionModel(const std::vector<Corpus>& corpora, const
         std::sqrt(kBalancedSize / static_cast<double>(std::max<std::size_t>(corpus.train.size(), 1))), 1.0, 3.0));
     for (const LabelledText& text : corpus.train) {
       train_texts.push_back(&text);
+      train_languages.push_back(&corpus.language);
       weights.push_back(settings.balance_corpora ? weight : 1.0f);
     }
   }
   std::vector<Example> examples(train_texts.size());
   ParallelFor(train_texts.size(), settings.threads, [&](std::size_t idx) {
     const std::string language = IdentifyLanguage(train_texts[idx]->text).code;
-    examples[idx] = ToExample(*train_texts[idx], model.Features(train_texts[idx]->text, language), model.classifier());
+    examples[idx] = ToExample(*train_texts[idx], *train_languages[idx], model.Features(train_texts[idx]->text, language),
+                              model.classifier());
     examples[idx].weight = weights[idx];
   });
   say(fmt::format("features of {} training texts from {} corpora", examples.size(), corpora.size()));
@@ -555,7 +566,7 @@ Result<EmotionModel> TrainEmotionModel(const std::vector<Corpus>& corpora, const
   for (const EmoBankRow& row : emobank) {
     if (row.split != "train") continue;
     const std::array<std::vector<float>, kViewCount> views =
-        trained.ViewProbabilities(trained.classifier().Scores(trained.Features(row.text, "en")));
+        trained.ViewProbabilities(trained.classifier().Scores(trained.Features(row.text, "en")), "en");
     inputs.push_back(trained.ReadOutInputs(views, trained.LexiconValenceOf(row.text)));
     valence.push_back(row.valence);
     arousal.push_back(row.arousal);

@@ -55,6 +55,10 @@ std::string FoldCase(std::string_view text) {
     if (U_SUCCESS(status)) unicode = normalized;
   }
   unicode.foldCase();
+  // Romanian ș and ț are often typed with a cedilla (ş, ţ: legacy keyboards and encodings, and
+  // half of the AFINN-ro entries); one spelling so "mulţumit" and "mulțumit" are one word.
+  unicode.findAndReplace(icu::UnicodeString(static_cast<UChar>(0x015F)), icu::UnicodeString(static_cast<UChar>(0x0219)));
+  unicode.findAndReplace(icu::UnicodeString(static_cast<UChar>(0x0163)), icu::UnicodeString(static_cast<UChar>(0x021B)));
   std::string folded;
   unicode.toUTF8String(folded);
   return folded;

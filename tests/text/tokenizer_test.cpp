@@ -40,6 +40,8 @@ TEST(TokenizerTest, CaseFoldingNormalisationAndElongation) {
   EXPECT_EQ(Texts("no\xcc\x88jd"), (Words{"nöjd"}));  // o + combining diaeresis -> ö (NFC)
   EXPECT_EQ(Texts("Sooooo goooood"), (Words{"soo", "good"}));
   EXPECT_EQ(Texts("don\xe2\x80\x99t"), (Words{"don't"}));
+  // Romanian cedilla spellings (ş ţ, and capitals) become the comma-below letters (ș ț).
+  EXPECT_EQ(Texts("mulţumit ŞI ţară"), (Words{"mulțumit", "și", "țară"}));
 }
 
 TEST(TokenizerTest, NumbersBecomeOneToken) {
