@@ -1,5 +1,6 @@
 #include "analytics/text_scoring.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -80,7 +81,12 @@ Result<ScoringSummary> ScoreNewTexts(store::Database& database, store::Connectio
       "SELECT false, NULL, NULL, f.feedback_id, f.text FROM feedback f "
       "WHERE f.text IS NOT NULL AND NOT EXISTS ("
       "  SELECT 1 FROM text_emotions t WHERE t.source = 'feedback' AND t.feedback_id = f.feedback_id)";
-  CXM_ASSIGN_OR_RETURN(store::QueryResult count, connection.Query("SELECT count(*) FROM (" + unscored + ")"));
+  // The progress line's total: texts less scores, plain counts. The anti-join itself runs once,
+  // below (counting through it first doubled the time of a run with nothing new: 11-17 s at 1M
+  // customers). Scores of texts since removed make this an estimate, and only the display uses it.
+  CXM_ASSIGN_OR_RETURN(store::QueryResult count, connection.Query(
+      "SELECT greatest(0, (SELECT count(*) FROM messages WHERE speaker = 'customer' AND text IS NOT NULL)"
+      " + (SELECT count(*) FROM feedback WHERE text IS NOT NULL) - (SELECT count(*) FROM text_emotions))"));
   const std::int64_t total = count.ScalarInt64().value_or(0);
 
   CXM_ASSIGN_OR_RETURN(store::Connection writer, database.Connect());
@@ -97,7 +103,7 @@ Result<ScoringSummary> ScoreNewTexts(store::Database& database, store::Connectio
     CXM_TRY(AppendScores(appender, pending, results));
     summary.texts_scored += static_cast<std::int64_t>(pending.size());
     pending.clear();
-    if (progress) progress(summary.texts_scored, total);
+    if (progress) progress(summary.texts_scored, std::max(total, summary.texts_scored));
     return Status::Ok();
   };
   while (std::optional<store::DataChunk> chunk = rows.NextChunk()) {
