@@ -90,8 +90,9 @@ std::vector<std::uint32_t> EmotionModel::Features(const std::vector<Token>& toke
                                                   std::string_view language) const {
   FeatureOptions options = features_;
   options.lexicon = nullptr;
-  std::vector<std::uint32_t> features = HashFeatures(tokens, options);
-  AppendLexiconFeatures(hits, options.bucket_bits, &features);
+  // English training text negates praise often enough to learn it from the words themselves.
+  if (language == "en") options.negated_praise_ngrams_apart = false;
+  std::vector<std::uint32_t> features = HashFeatures(tokens, options, &hits);
   // The language as a feature of its own: per-language priors for every output.
   const std::uint64_t mask = (std::uint64_t{1} << options.bucket_bits) - 1;
   features.push_back(static_cast<std::uint32_t>(StableHash(language, 0x1a2b3c4d5e6f7081ULL) & mask));
@@ -225,8 +226,9 @@ void EmotionModel::SetReadOuts(ReadOut valence, ReadOut arousal) {
 
 Status EmotionModel::Save(const std::string& path, const std::string& provenance) const {
   std::string metadata(kMetadataMagic);
-  metadata += fmt::format("\nfeatures {} {} {} {}\n", features_.bucket_bits, features_.min_char_ngram,
-                          features_.max_char_ngram, features_.use_bigrams ? 1 : 0);
+  metadata += fmt::format("\nfeatures {} {} {} {} {}\n", features_.bucket_bits, features_.min_char_ngram,
+                          features_.max_char_ngram, features_.use_bigrams ? 1 : 0,
+                          features_.negated_praise_ngrams_apart ? 1 : 0);
   for (const auto& [key, thresholds] : thresholds_) {
     metadata += fmt::format("thresholds {} {}{}\n", ViewName(static_cast<View>(key.first)), key.second,
                             Floats(thresholds));
@@ -272,7 +274,10 @@ Result<EmotionModel> EmotionModel::Load(const std::string& path_or_empty) {
       fields >> model.features_.bucket_bits >> model.features_.min_char_ngram >> model.features_.max_char_ngram >>
           use_bigrams;
       model.features_.use_bigrams = use_bigrams != 0;
-      if (!fields || (1 << model.features_.bucket_bits) != model.classifier_.bucket_count()) {
+      const bool is_read = static_cast<bool>(fields);
+      int negated_praise_apart = 0;  // absent from models written before it existed
+      if (is_read && fields >> negated_praise_apart) model.features_.negated_praise_ngrams_apart = negated_praise_apart != 0;
+      if (!is_read || (1 << model.features_.bucket_bits) != model.classifier_.bucket_count()) {
         return bad("feature settings do not match the weights");
       }
     } else if (key == "thresholds") {

@@ -481,6 +481,7 @@ Result<EmotionModel> TrainEmotionModel(const std::vector<Corpus>& corpora, const
   say(fmt::format("lexicon: {} words", lexicon.size()));
   FeatureOptions features;
   features.bucket_bits = settings.bucket_bits;
+  features.negated_praise_ngrams_apart = true;
   EmotionModel model(LinearClassifier(1 << settings.bucket_bits, EmotionModel::Heads()), features, std::move(lexicon));
 
   std::vector<const LabelledText*> train_texts;

@@ -24,6 +24,7 @@ namespace {
 constexpr std::uint64_t kWordSeed = 0xcbf29ce484222325ULL;
 constexpr std::uint64_t kBigramSeed = 0x84222325cbf29ce4ULL;
 constexpr std::uint64_t kCharSeed = 0x9e3779b97f4a7c15ULL;
+constexpr std::uint64_t kNegatedPraiseCharSeed = 0x15c7a4f9b97f3e79ULL;
 constexpr std::uint64_t kLexiconSeed = 0x7f4a7c159e3779b9ULL;
 
 // Hash of "<family><bin>" for bins -4..4, computed once: these are added for every lexicon hit.
@@ -40,7 +41,7 @@ std::uint32_t LexiconBucket(int family, float valence, std::uint64_t mask) {
   return static_cast<std::uint32_t>(kHashes[static_cast<std::size_t>(family)][static_cast<std::size_t>(bin + 4)] & mask);
 }
 
-void AddCharNgrams(const std::string& word, const FeatureOptions& options, std::uint64_t mask,
+void AddCharNgrams(std::string_view word, std::uint64_t seed, const FeatureOptions& options, std::uint64_t mask,
                    std::vector<std::uint32_t>* features) {
   // Code point offsets of "<word>", so n-grams never split a multi-byte character.
   // Reused per thread: this runs for every word of every text.
@@ -62,15 +63,31 @@ void AddCharNgrams(const std::string& word, const FeatureOptions& options, std::
     for (int first = 0; first + n <= code_points; ++first) {
       const std::string_view gram(marked.data() + starts[first],
                                   static_cast<std::size_t>(starts[first + n] - starts[first]));
-      features->push_back(static_cast<std::uint32_t>(StableHash(gram, kCharSeed) & mask));
+      features->push_back(static_cast<std::uint32_t>(StableHash(gram, seed) & mask));
     }
   }
 }
 
 }  // namespace
 
-std::vector<std::uint32_t> HashFeatures(const std::vector<Token>& tokens, const FeatureOptions& options) {
+std::vector<std::uint32_t> HashFeatures(const std::vector<Token>& tokens, const FeatureOptions& options,
+                                        const std::vector<LexiconHit>* hits) {
   const std::uint64_t mask = (std::uint64_t{1} << options.bucket_bits) - 1;
+  std::vector<LexiconHit> found_hits;
+  if (hits == nullptr && options.lexicon != nullptr) {
+    found_hits = FindLexiconHits(tokens, *options.lexicon);
+    hits = &found_hits;
+  }
+  // Negated praise ("nu sunt mulțumit", "not happy"): hits whose valence negation turned below 0.
+  thread_local std::vector<std::size_t> negated_praise;
+  negated_praise.clear();
+  if (options.negated_praise_ngrams_apart && hits != nullptr) {
+    for (const LexiconHit& hit : *hits) {
+      const std::string& text = tokens[hit.token_index].text;
+      if (hit.valence < 0 && StripNegation(text).size() != text.size()) negated_praise.push_back(hit.token_index);
+    }
+  }
+  std::size_t next_negated = 0;
   std::vector<std::uint32_t> features;
   features.reserve(tokens.size() * 8);
   for (std::size_t token_idx = 0; token_idx < tokens.size(); ++token_idx) {
@@ -82,12 +99,15 @@ std::vector<std::uint32_t> HashFeatures(const std::vector<Token>& tokens, const 
           StableHash(tokens[token_idx + 1].text, first) & mask));
     }
     if (options.min_char_ngram > 0 && token.kind == Token::Kind::kWord) {
-      AddCharNgrams(token.text, options, mask, &features);
+      if (next_negated < negated_praise.size() && negated_praise[next_negated] == token_idx) {
+        ++next_negated;
+        AddCharNgrams(StripNegation(token.text), kNegatedPraiseCharSeed, options, mask, &features);
+      } else {
+        AddCharNgrams(token.text, kCharSeed, options, mask, &features);
+      }
     }
   }
-  if (options.lexicon != nullptr) {
-    AppendLexiconFeatures(FindLexiconHits(tokens, *options.lexicon), options.bucket_bits, &features);
-  }
+  if (hits != nullptr) AppendLexiconFeatures(*hits, options.bucket_bits, &features);
   return features;
 }
 

@@ -17,6 +17,10 @@ struct FeatureOptions {
   int min_char_ngram = 3;  // 0 disables character n-grams
   int max_char_ngram = 5;
   bool use_bigrams = true;
+  // Negated praise ("nu sunt mulțumit") gives the praise word's character n-grams in a space of
+  // their own, so that its sub-words do not count as praise where little training text negates
+  // that word; the lexicon's flipped valence speaks for it. Needs the lexicon hits.
+  bool negated_praise_ngrams_apart = false;
   // With a lexicon: each hit adds a feature for its valence bin (-4..4, negation and
   // intensifiers applied) and the text one for its overall lexicon valence bin, features that
   // carry across languages where word n-grams do not.
@@ -24,7 +28,10 @@ struct FeatureOptions {
 };
 
 // Bucket indices, one per feature occurrence (repeats count twice), in [0, 2^bucket_bits).
-std::vector<std::uint32_t> HashFeatures(const std::vector<Token>& tokens, const FeatureOptions& options);
+// `hits` (the lexicon hits of `tokens`) mark negated praise; without them, and without
+// options.lexicon to find them, no word is treated as such.
+std::vector<std::uint32_t> HashFeatures(const std::vector<Token>& tokens, const FeatureOptions& options,
+                                        const std::vector<LexiconHit>* hits = nullptr);
 
 // The lexicon features of HashFeatures, for callers that already have the hits.
 void AppendLexiconFeatures(const std::vector<LexiconHit>& hits, int bucket_bits, std::vector<std::uint32_t>* features);

@@ -34,12 +34,12 @@ Result<float> ParseFloat(std::string_view text) {
   return value;
 }
 
+}  // namespace
+
 std::string_view StripNegation(std::string_view folded) {
   constexpr std::string_view kPrefix = "neg_";
   return folded.substr(0, kPrefix.size()) == kPrefix ? folded.substr(kPrefix.size()) : folded;
 }
-
-}  // namespace
 
 void SentimentLexicon::Add(std::string_view word, float valence) {
   const std::vector<Token> tokens = Tokenize(word);

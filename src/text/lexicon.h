@@ -53,6 +53,9 @@ class SentimentLexicon {
 
 // A token's lexicon valence in context: negation flips and damps it (VADER's -0.74), an
 // intensifier before it ("very", "mycket", "meget", "foarte", "sehr", ...) scales it by 1.3.
+// A folded token without its "neg_" prefix (text/tokenizer.h marks negated words so).
+std::string_view StripNegation(std::string_view folded);
+
 struct LexiconHit {
   std::size_t token_index;
   float valence;  // in [-1, 1]

@@ -71,16 +71,11 @@ INSTANTIATE_TEST_SUITE_P(
         Golden{"Tusen takk, fantastisk service, jeg er veldig glad!", "positive", "joy"},
         Golden{"Jeg er ikke tilfreds med leveringen.", "negative", ""},
         Golden{"Mange tak, fantastisk service, jeg er meget glad!", "positive", "joy"},
-        Golden{"Mulțumesc mult, sunt foarte fericit, serviciu minunat!", "positive", "joy"}));
-
-// KNOWN FAILURE of the committed model (issue 3 stays open for it): Romanian negated praise
-// comes out positive. "mulțumit" shares its n-grams with "mulțumesc" (thanks), the Romanian
-// lexicon has only "nemulțumit", and the Romanian training data rarely negates praise.
-TEST(EmotionModelTest, DISABLED_RomanianNegatedPraiseIsNegative) {
-  const EmotionResult result = Model().Analyze("Nu sunt mulțumit de livrare.");
-  EXPECT_EQ(Sentiment(result), "negative") << Describe(result);
-  EXPECT_LT(result.valence, 0.0f) << Describe(result);
-}
+        Golden{"Mulțumesc mult, sunt foarte fericit, serviciu minunat!", "positive", "joy"},
+        // "mulțumit" shares its n-grams with "mulțumesc" (thanks); the cedilla spelling is the
+        // same word.
+        Golden{"Nu sunt mulțumit de livrare.", "negative", ""},
+        Golden{"Nu sunt mulţumit de livrare.", "negative", ""}));
 
 TEST(EmotionModelTest, ThanksComeOutGratitude) {
   for (const char* thanks : {"Thank you so much for your help!", "Thanks a lot, really appreciate it."}) {

@@ -1,5 +1,8 @@
 #include "text/linear_classifier.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include <gtest/gtest.h>
 
 #include "common/strings.h"
@@ -24,6 +27,33 @@ TEST(FeaturesTest, OneWordGivesItselfAndItsCharacterNgrams) {
   EXPECT_EQ(HashFeatures(two, {}).size(), 15u);
   // Multi-byte letters are counted as characters: "<nöjd>" has 6 code points -> 4+3+2 + 1.
   EXPECT_EQ(HashFeatures({{"nöjd", Token::Kind::kWord}}, {}).size(), 10u);
+}
+
+TEST(FeaturesTest, NegatedPraiseKeepsItsCharacterNgramsApart) {
+  const std::vector<Token> praised = Tokenize("sunt mulțumit");
+  const std::vector<Token> negated = Tokenize("nu sunt mulțumit");
+  const std::vector<LexiconHit> praise = {{1, 0.6f}};
+  const std::vector<LexiconHit> negated_praise = {{2, -0.6f * 0.74f}};
+  FeatureOptions options;
+  const auto shared = [](std::vector<std::uint32_t> a, std::vector<std::uint32_t> b) {
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    std::vector<std::uint32_t> both;
+    std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(both));
+    return both.size();
+  };
+  // As before: "neg_mulțumit" shares "mulț", "ulțu", ... with the praise.
+  const std::size_t plain = shared(HashFeatures(praised, options, &praise), HashFeatures(negated, options, &negated_praise));
+  options.negated_praise_ngrams_apart = true;
+  const std::vector<std::uint32_t> praise_features = HashFeatures(praised, options, &praise);
+  const std::vector<std::uint32_t> negated_features = HashFeatures(negated, options, &negated_praise);
+  const std::size_t apart = shared(praise_features, negated_features);
+  // "<neg_mulțumit>" shared with "<mulțumit>" the n-grams inside "mulțumit>" (9 code points:
+  // 7 + 6 + 5); apart, none of them. ("neg_sunt" still shares "sunt>"'s with "sunt".)
+  EXPECT_EQ(plain - apart, 18u);
+  // Apart, the word gives the n-grams of "<mulțumit>" (8 + 7 + 6), not of "<neg_mulțumit>"
+  // (12 + 11 + 10): the negation is in their space, not in a prefix.
+  EXPECT_EQ(HashFeatures(negated, {}, &negated_praise).size() - negated_features.size(), 12u);
 }
 
 TEST(FeaturesTest, BucketsStayInRange) {
