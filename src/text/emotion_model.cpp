@@ -254,7 +254,10 @@ Result<EmotionModel> EmotionModel::Load(const std::string& path_or_empty) {
   CXM_ASSIGN_OR_RETURN(SentimentLexicon lexicon, SentimentLexicon::Parse(std::string_view(metadata).substr(lexicon_at + 9)));
   const std::vector<OutputHead> expected = Heads();
   const std::vector<OutputHead>& heads = loaded.classifier.heads();
-  if (heads.size() != expected.size()) return bad("unexpected heads");
+  if (heads.size() != expected.size()) {
+    return bad(fmt::format("{} heads where this cxm has {}: written by another version; retrain it with cxm train",
+                           heads.size(), expected.size()));
+  }
   for (std::size_t head = 0; head < heads.size(); ++head) {
     if (heads[head].name != expected[head].name || heads[head].label_count != expected[head].label_count) {
       return bad("unexpected head " + heads[head].name);
