@@ -123,27 +123,33 @@ constexpr const char* kCustomerStateSql = R"sql(
     LEFT JOIN answers a USING (customer_id) LEFT JOIN value val USING (customer_id)),
   -- Purchase counts are Poisson around each customer's rate, and rates vary across customers of a
   -- persona like a gamma distribution (the NBD model of repeat buying, Ehrenberg 1959): the
-  -- moments of the persona's rates give the gamma's shape and scale, and a customer's rate is its
-  -- posterior mean (shape + orders) / (scale + years): two orders in a month are not taken at
-  -- face value. A persona's variance at or below the Poisson noise shrinks fully to its mean.
+  -- moments of the persona's rates give the gamma (variance less the Poisson part; scale = mean /
+  -- variance, shape = mean x scale), and a customer's rate is its posterior mean (shape + orders) /
+  -- (scale + years): two orders in a month are not taken at face value. A persona's variance at or
+  -- below the Poisson noise shrinks fully to its mean.
   persona_rates AS (
     SELECT *, sum(orders) OVER persona / sum(observed_years) OVER persona AS persona_rate,
-           greatest(var_pop(orders_per_year) OVER persona
-                    - sum(orders) OVER persona / sum(observed_years) OVER persona * avg(1 / observed_years) OVER persona,
-                    1e-6) AS rate_variance
+           var_pop(orders_per_year) OVER persona AS persona_rate_variance,
+           avg(1 / observed_years) OVER persona AS persona_mean_inverse_years
     FROM joined WINDOW persona AS (PARTITION BY persona)),
+  gamma AS (
+    SELECT *, persona_rate / greatest(persona_rate_variance - persona_rate * persona_mean_inverse_years, 1e-6)
+              AS gamma_scale
+    FROM persona_rates),
   expected_rates AS (
-    SELECT *, (persona_rate * persona_rate / rate_variance + orders) / (persona_rate / rate_variance + observed_years)
-              AS expected_orders_per_year,
-           sqrt(persona_rate * persona_rate / rate_variance + orders) / (persona_rate / rate_variance + observed_years)
-              AS expected_orders_per_year_sd
-    FROM persona_rates)
-  SELECT * EXCLUDE (persona_rate, rate_variance), CAST(NULL AS DOUBLE) AS expected_nps, CAST(NULL AS DOUBLE) AS attitudinal,
-         -- Relative to the median customer of the base, where a churned customer buys nothing.
-         CASE WHEN churn_ts IS NOT NULL THEN 0.0 ELSE expected_orders_per_year END
-           / nullif(median(CASE WHEN churn_ts IS NOT NULL THEN 0.0 ELSE expected_orders_per_year END) OVER (), 0) AS behavioural,
+    SELECT *, (persona_rate * gamma_scale + orders) / (gamma_scale + observed_years) AS expected_orders_per_year,
+           sqrt(persona_rate * gamma_scale + orders) / (gamma_scale + observed_years) AS expected_orders_per_year_sd
+    FROM gamma),
+  -- Behaviour is relative to the median customer of the base, where a churned customer buys nothing.
+  typical AS (
+    SELECT median(CASE WHEN churn_ts IS NOT NULL THEN 0.0 ELSE expected_orders_per_year END) AS typical_rate
+    FROM expected_rates)
+  SELECT * EXCLUDE (persona_rate, persona_rate_variance, persona_mean_inverse_years, gamma_scale, typical_rate),
+         CAST(NULL AS DOUBLE) AS expected_nps, CAST(NULL AS DOUBLE) AS attitudinal,
+         CASE WHEN churn_ts IS NOT NULL THEN 0.0 ELSE expected_orders_per_year END / nullif(typical_rate, 0) AS behavioural,
+         CASE WHEN churn_ts IS NOT NULL THEN 0.0 ELSE expected_orders_per_year_sd END / nullif(typical_rate, 0) AS behavioural_sd,
          CAST(NULL AS VARCHAR) AS quadrant, CAST(NULL AS VARCHAR) AS quadrant_confidence
-  FROM expected_rates)sql";
+  FROM expected_rates, typical)sql";
 
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
@@ -227,10 +233,8 @@ Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const E
   CXM_ASSIGN_OR_RETURN(store::Statement confidence, connection.Prepare(R"sql(
     UPDATE customer_state SET quadrant_confidence =
       CASE WHEN abs(expected_nps - $1) >= $3 * CASE WHEN last_nps IS NULL THEN $2 ELSE $2 / sqrt(2) END
-            AND (churn_ts IS NOT NULL OR abs(behavioural - $4) * typical.rate >= expected_orders_per_year_sd)
-           THEN 'confident' ELSE 'uncertain' END
-    FROM (SELECT median(CASE WHEN churn_ts IS NOT NULL THEN 0.0 ELSE expected_orders_per_year END) AS rate
-          FROM customer_state) typical)sql"));
+            AND (churn_ts IS NOT NULL OR abs(behavioural - $4) >= behavioural_sd)
+           THEN 'confident' ELSE 'uncertain' END)sql"));
   CXM_TRY(confidence.Bind(1, options.attitudinal_cut_nps));
   CXM_TRY(confidence.Bind(2, model_error));
   CXM_TRY(confidence.Bind(3, 1.0));

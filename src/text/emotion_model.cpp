@@ -62,17 +62,22 @@ std::string_view ViewName(View view) {
 int NeutralLabel(View view) { return static_cast<int>(ViewLabels(view).size()) - 1; }
 
 std::vector<OutputHead> EmotionModel::Heads() {
-  return {{"goemotions_softmax", 28, true},
-          {"goemotions_ovr", 28, false},
-          {"ekman", 7, false},
-          {"plutchik", 9, false},
-          {"sentiment", 4, true},
-          {"ekman_sv", 7, false},
-          {"plutchik_fi", 9, false}};
+  std::vector<OutputHead> heads = {{"goemotions_softmax", 28, true},
+                                   {"goemotions_ovr", 28, false},
+                                   {"ekman", 7, false},
+                                   {"plutchik", 9, false},
+                                   {"sentiment", 4, true}};
+  for (const LanguageHead& own : LanguageHeads()) {
+    heads.push_back({fmt::format("{}_{}", ViewName(own.view), own.language),
+                     static_cast<int>(ViewLabels(own.view).size()), false});
+  }
+  return heads;
 }
 
 const std::vector<EmotionModel::LanguageHead>& EmotionModel::LanguageHeads() {
-  static const std::vector<LanguageHead> kHeads = {{View::kEkman, "sv", 5}, {View::kPlutchik, "fi", 6}};
+  // After the five shared heads, in this order.
+  static const std::vector<LanguageHead> kHeads = {{View::kEkman, "sv", kSentimentSoftmax + 1},
+                                                   {View::kPlutchik, "fi", kSentimentSoftmax + 2}};
   return kHeads;
 }
 

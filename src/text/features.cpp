@@ -83,8 +83,7 @@ std::vector<std::uint32_t> HashFeatures(const std::vector<Token>& tokens, const 
   negated_praise.clear();
   if (options.negated_praise_ngrams_apart && hits != nullptr) {
     for (const LexiconHit& hit : *hits) {
-      const std::string& text = tokens[hit.token_index].text;
-      if (hit.valence < 0 && StripNegation(text).size() != text.size()) negated_praise.push_back(hit.token_index);
+      if (hit.is_negated && hit.valence < 0) negated_praise.push_back(hit.token_index);
     }
   }
   std::size_t next_negated = 0;

@@ -175,9 +175,10 @@ std::vector<LexiconHit> FindLexiconHits(const std::vector<Token>& tokens, const 
     const float* valence = lexicon.Find(word);
     if (valence == nullptr || *valence == 0) continue;
     float value = *valence;
-    if (word.size() != tokens[token_idx].text.size()) value *= -0.74f;
+    const bool is_negated = word.size() != tokens[token_idx].text.size();
+    if (is_negated) value *= -0.74f;
     if (token_idx > 0 && IsIntensifier(StripNegation(tokens[token_idx - 1].text))) value *= 1.3f;
-    hits.push_back({token_idx, std::clamp(value, -1.0f, 1.0f)});
+    hits.push_back({token_idx, std::clamp(value, -1.0f, 1.0f), is_negated});
   }
   return hits;
 }

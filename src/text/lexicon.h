@@ -58,7 +58,8 @@ std::string_view StripNegation(std::string_view folded);
 
 struct LexiconHit {
   std::size_t token_index;
-  float valence;  // in [-1, 1]
+  float valence;  // in [-1, 1], negation and intensifier applied
+  bool is_negated = false;
 };
 std::vector<LexiconHit> FindLexiconHits(const std::vector<Token>& tokens, const SentimentLexicon& lexicon);
 

@@ -170,7 +170,7 @@ TEST_F(KnownAnswerTest, LoyaltyQuadrantsAgreeWithTheTruthBeyondChance) {
   EXPECT_GT(confident, agreement + 0.15) << "confident " << confident << ", all " << agreement;
   EXPECT_GT(confident, 0.85);
   // The behavioural side: 74.9% with the NBD rates (72.7% with raw rates per year; a model fitted
-  // on the truth itself reaches 77.6%, bench/quadrant_ceiling.py).
+  // on the truth itself reaches 77.6%, bench/quadrant_ceiling.sh).
   EXPECT_GT(Value("SELECT avg(((s.behavioural >= 1) = (t.behavioural >= 1))::INT) FROM customer_state s "
                   "JOIN read_csv('" + customers + "') t USING (customer_id)"), 0.735);
   EXPECT_GT(Value("SELECT avg(((s.expected_nps >= 7.75) = (t.attitudinal >= 0.25))::INT) FROM customer_state s "

@@ -10,9 +10,24 @@
 namespace cxm::analytics {
 namespace {
 
+// A store with helpers to fill it and to run the experience steps over it.
+class ExperienceStoreTest : public testing::StoreTest {
+ protected:
+  void Run(const std::string& sql) {
+    const Status status = store_->connection().Execute(sql);
+    ASSERT_TRUE(status.ok()) << status;
+  }
+  std::int64_t Update(const ExperienceOptions& options = {}) {
+    Result<std::int64_t> updated = UpdateInteractionExperience(store_->connection(), options);
+    EXPECT_TRUE(updated.has_value()) << updated.error();
+    return updated.has_value() ? *updated : -1;
+  }
+  double Value(const std::string& sql) { return std::stod(Text("SELECT CAST((" + sql + ") AS VARCHAR)")); }
+};
+
 // A hand-made store: one support conversation with known turn valences (as if scored), one late
 // delivery rated CSAT 1 without a comment, one purchase of another customer.
-class ExperienceTest : public testing::StoreTest {
+class ExperienceTest : public ExperienceStoreTest {
  protected:
   void SetUp() override {
     StoreTest::SetUp();
@@ -31,20 +46,10 @@ class ExperienceTest : public testing::StoreTest {
     AddTurn(3, 0.1);
     AddTurn(4, 0.5);
   }
-  void Run(const std::string& sql) {
-    const Status status = store_->connection().Execute(sql);
-    ASSERT_TRUE(status.ok()) << status;
-  }
   void AddTurn(int seq, double valence) {
     Run("INSERT INTO text_emotions (source, interaction_id, seq, language, valence) VALUES ('message', 'I1', " +
         std::to_string(seq) + ", 'sv', " + std::to_string(valence) + ")");
   }
-  std::int64_t Update(const ExperienceOptions& options = {}) {
-    Result<std::int64_t> updated = UpdateInteractionExperience(store_->connection(), options);
-    EXPECT_TRUE(updated.has_value()) << updated.error();
-    return updated.has_value() ? *updated : -1;
-  }
-  double Value(const std::string& sql) { return std::stod(Text("SELECT CAST((" + sql + ") AS VARCHAR)")); }
 };
 
 TEST_F(ExperienceTest, PeakEndAndRememberedByHand) {
@@ -109,30 +114,24 @@ TEST_F(ExperienceTest, MemoryDecaysAndWeighsBadMomentsByLambda) {
 // exactly one year with 0, 2, 4 and 10 orders. Mean rate 4; variance of the rates 14, of which 4
 // is Poisson noise, so the gamma has variance 10: shape 1.6, scale 0.4, and each customer's
 // expected rate is (1.6 + orders) / 1.4.
-class PurchaseRateTest : public testing::StoreTest {};
+class PurchaseRateTest : public ExperienceStoreTest {};
 
 TEST_F(PurchaseRateTest, ShrinksEachCustomerTowardsThePersonaByTheNbdModel) {
-  auto run = [&](const std::string& sql) {
-    const Status status = store_->connection().Execute(sql);
-    ASSERT_TRUE(status.ok()) << status;
-  };
-  run("INSERT INTO customers (customer_id, language, persona, signup_ts, source) "
+  Run("INSERT INTO customers (customer_id, language, persona, signup_ts, source) "
       "SELECT 'K' || n, 'sv', 'p', TIMESTAMP '2024-01-01', 'test' FROM range(1, 5) t(n)");
   // K2: 2 orders, K3: 4, K4: 10, the first and last of which open and close the year.
-  run(R"sql(INSERT INTO interactions (interaction_id, customer_id, ts, touchpoint, source)
+  Run(R"sql(INSERT INTO interactions (interaction_id, customer_id, ts, touchpoint, source)
     SELECT 'P' || customer || '-' || n, 'K' || customer,
            TIMESTAMP '2025-01-01' + INTERVAL (CAST(n * 36.525 * 86400 AS BIGINT)) SECOND, 'purchase', 'test'
     FROM (VALUES (2, 2), (3, 4), (4, 10)) v(customer, orders), range(orders) r(n)
     UNION ALL SELECT 'P4-end', 'K4', TIMESTAMP '2025-01-01' + INTERVAL (CAST(365.25 * 86400 AS BIGINT)) SECOND,
                      'purchase', 'test')sql");
-  run("DELETE FROM interactions WHERE interaction_id = 'P4-9'");  // 'P4-end' is K4's tenth
-  Result<std::int64_t> updated = UpdateInteractionExperience(store_->connection(), {});
-  ASSERT_TRUE(updated.has_value()) << updated.error();
+  Run("DELETE FROM interactions WHERE interaction_id = 'P4-9'");  // 'P4-end' is K4's tenth
+  Update();
   Result<std::int64_t> customers = RebuildCustomerState(store_->connection(), {});
   ASSERT_TRUE(customers.has_value()) << customers.error();
   auto value = [&](const std::string& column, int customer) {
-    return std::stod(Text("SELECT CAST(" + column + " AS VARCHAR) FROM customer_state WHERE customer_id = 'K" +
-                                std::to_string(customer) + "'"));
+    return Value("SELECT " + column + " FROM customer_state WHERE customer_id = 'K" + std::to_string(customer) + "'");
   };
   const int orders[] = {0, 2, 4, 10};
   for (int customer = 1; customer <= 4; ++customer) {

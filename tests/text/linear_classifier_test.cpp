@@ -33,7 +33,7 @@ TEST(FeaturesTest, NegatedPraiseKeepsItsCharacterNgramsApart) {
   const std::vector<Token> praised = Tokenize("sunt mulțumit");
   const std::vector<Token> negated = Tokenize("nu sunt mulțumit");
   const std::vector<LexiconHit> praise = {{1, 0.6f}};
-  const std::vector<LexiconHit> negated_praise = {{2, -0.6f * 0.74f}};
+  const std::vector<LexiconHit> negated_praise = {{2, -0.6f * 0.74f, true}};
   FeatureOptions options;
   const auto shared = [](std::vector<std::uint32_t> a, std::vector<std::uint32_t> b) {
     std::sort(a.begin(), a.end());
