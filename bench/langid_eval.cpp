@@ -1,6 +1,8 @@
 // bench/langid_eval: accuracy of cxm's language identification on the datasets' own texts, per
 // language, for all texts and for texts of 40+ characters (a typical customer comment), with the
-// languages it was confused with.
+// languages it was confused with; then with the customer's language expected: the right one
+// (the corpus's), and a wrong one (a customer known as Swedish writing English, an English one
+// writing anything else), which must not swallow texts CLD2 reads reliably.
 //
 //   build/release/bench/langid_eval [SHARED_DATA_DIR]
 #include <algorithm>
@@ -76,12 +78,13 @@ int main(int argc, char** argv) {
       {"de", "BRIGHTER deu dev", ReadBrighter(*connection, data + "/brighter/deu/dev.csv")},
   };
 
-  std::cout << fmt::format("{:<26} {:>4} {:>6} {:>9} {:>7} {:>11}  {}\n", "corpus", "lang", "texts",
-                           "accuracy", "40+ch", "acc 40+ch", "most often mistaken for");
+  std::cout << fmt::format("{:<26} {:>4} {:>6} {:>9} {:>7} {:>11} {:>10} {:>12}  {}\n", "corpus", "lang", "texts",
+                           "accuracy", "40+ch", "acc 40+ch", "expected", "wrong expect", "most often mistaken for");
   std::size_t total_texts = 0;
   double total_seconds = 0;
   for (const Corpus& corpus : corpora) {
-    std::size_t correct = 0, long_texts = 0, long_correct = 0;
+    std::size_t correct = 0, long_texts = 0, long_correct = 0, expected_correct = 0, wrongly_expected_correct = 0;
+    const std::string wrong_expectation = corpus.language == "en" ? "sv" : "en";
     std::map<std::string, int> confusions;
     const auto start = std::chrono::steady_clock::now();
     for (const std::string& text : corpus.texts) {
@@ -95,6 +98,11 @@ int main(int argc, char** argv) {
       }
     }
     total_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    for (const std::string& text : corpus.texts) {
+      expected_correct += cxm::text::IdentifyLanguage(text, corpus.language).code == corpus.language ? 1 : 0;
+      wrongly_expected_correct +=
+          cxm::text::IdentifyLanguage(text, wrong_expectation).code == corpus.language ? 1 : 0;
+    }
     total_texts += corpus.texts.size();
     std::vector<std::pair<int, std::string>> worst;
     for (const auto& [code, count] : confusions) worst.emplace_back(count, code);
@@ -103,11 +111,12 @@ int main(int argc, char** argv) {
     for (std::size_t idx = 0; idx < worst.size() && idx < 3; ++idx) {
       shown.push_back(fmt::format("{} {}", worst[idx].second, worst[idx].first));
     }
-    std::cout << fmt::format("{:<26} {:>4} {:>6} {:>8.1f}% {:>7} {:>10.1f}%  {}\n", corpus.name,
-                             corpus.language, corpus.texts.size(),
-                             100.0 * correct / std::max<std::size_t>(1, corpus.texts.size()),
+    const double texts = static_cast<double>(std::max<std::size_t>(1, corpus.texts.size()));
+    std::cout << fmt::format("{:<26} {:>4} {:>6} {:>8.1f}% {:>7} {:>10.1f}% {:>9.1f}% {:>8.1f}% ({})  {}\n",
+                             corpus.name, corpus.language, corpus.texts.size(), 100.0 * correct / texts,
                              long_texts, 100.0 * long_correct / std::max<std::size_t>(1, long_texts),
-                             cxm::Join(shown, ", "));
+                             100.0 * expected_correct / texts, 100.0 * wrongly_expected_correct / texts,
+                             wrong_expectation, cxm::Join(shown, ", "));
   }
   std::cout << fmt::format("{} texts in {:.3f} s: {:.0f} texts/s on one core\n", total_texts,
                            total_seconds, total_texts / total_seconds);

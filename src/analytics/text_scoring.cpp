@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "text/language_id.h"
+
 namespace cxm::analytics {
 namespace {
 
@@ -18,6 +20,7 @@ struct PendingText {
   std::int64_t seq = 0;
   std::string feedback_id;
   std::string text;
+  std::string language;  // the customer's, normalised; empty when unknown
 };
 
 Status AppendScores(store::Appender& appender, const std::vector<PendingText>& pending,
@@ -72,13 +75,19 @@ Result<ScoringSummary> ScoreNewTexts(store::Database& database, store::Connectio
                                      const ScoringProgress& progress) {
   const auto started = std::chrono::steady_clock::now();
   CXM_TRY(connection.Execute(kTextEmotionsDdl));
+  // Each text with its writer's language (customers.language): the engine takes it where the
+  // text alone leaves the language unsure (short texts; Swedish, Norwegian and Danish).
   const std::string unscored =
-      "SELECT true AS is_message, m.interaction_id, m.seq, NULL::VARCHAR AS feedback_id, m.text "
-      "FROM messages m WHERE m.speaker = 'customer' AND m.text IS NOT NULL AND NOT EXISTS ("
+      "SELECT true AS is_message, m.interaction_id, m.seq, NULL::VARCHAR AS feedback_id, m.text, c.language "
+      "FROM messages m LEFT JOIN interactions i ON i.interaction_id = m.interaction_id "
+      "LEFT JOIN customers c ON c.customer_id = i.customer_id "
+      "WHERE m.speaker = 'customer' AND m.text IS NOT NULL AND NOT EXISTS ("
       "  SELECT 1 FROM text_emotions t WHERE t.source = 'message' "
       "  AND t.interaction_id = m.interaction_id AND t.seq = m.seq) "
       "UNION ALL "
-      "SELECT false, NULL, NULL, f.feedback_id, f.text FROM feedback f "
+      "SELECT false, NULL, NULL, f.feedback_id, f.text, c.language FROM feedback f "
+      "LEFT JOIN interactions i ON i.interaction_id = f.interaction_id "
+      "LEFT JOIN customers c ON c.customer_id = coalesce(f.customer_id, i.customer_id) "
       "WHERE f.text IS NOT NULL AND NOT EXISTS ("
       "  SELECT 1 FROM text_emotions t WHERE t.source = 'feedback' AND t.feedback_id = f.feedback_id)";
   // The progress line's total: texts less scores, plain counts. The anti-join itself runs once,
@@ -94,12 +103,16 @@ Result<ScoringSummary> ScoreNewTexts(store::Database& database, store::Connectio
   CXM_ASSIGN_OR_RETURN(store::QueryResult rows, connection.Query(unscored));
   ScoringSummary summary;
   std::vector<PendingText> pending;
-  std::vector<std::string> texts;
+  std::vector<std::string> texts, languages;
   const auto flush = [&]() -> Status {
     if (pending.empty()) return Status::Ok();
     texts.clear();
-    for (PendingText& item : pending) texts.push_back(std::move(item.text));
-    const std::vector<text::EmotionResult> results = model.AnalyzeBatch(texts);
+    languages.clear();
+    for (PendingText& item : pending) {
+      texts.push_back(std::move(item.text));
+      languages.push_back(std::move(item.language));
+    }
+    const std::vector<text::EmotionResult> results = model.AnalyzeBatch(texts, 0, languages);
     CXM_TRY(AppendScores(appender, pending, results));
     summary.texts_scored += static_cast<std::int64_t>(pending.size());
     pending.clear();
@@ -112,6 +125,7 @@ Result<ScoringSummary> ScoreNewTexts(store::Database& database, store::Connectio
     const store::ColumnView seq = chunk->Column(2);
     const store::ColumnView feedback_id = chunk->Column(3);
     const store::ColumnView text = chunk->Column(4);
+    const store::ColumnView language = chunk->Column(5);
     for (std::uint64_t row = 0; row < chunk->RowCount(); ++row) {
       PendingText item;
       item.is_message = is_message.Bool(row);
@@ -122,6 +136,7 @@ Result<ScoringSummary> ScoreNewTexts(store::Database& database, store::Connectio
         item.feedback_id = feedback_id.Text(row);
       }
       item.text = text.Text(row);
+      if (!language.IsNull(row)) item.language = text::NormalizeLanguageCode(language.Text(row));
       pending.push_back(std::move(item));
     }
     if (pending.size() >= kBatchTexts) CXM_TRY(flush());

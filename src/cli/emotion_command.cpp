@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "text/emotion_model.h"
+#include "text/language_id.h"
 
 namespace cxm::cli {
 
@@ -11,21 +12,31 @@ namespace cxm::cli {
 Command AddEmotionCommand(CLI::App& app) {
   auto text = std::make_shared<std::string>();
   auto model_path = std::make_shared<std::string>();
+  auto language = std::make_shared<std::string>();
   CLI::App* command = app.add_subcommand("emotion", "emotions, sentiment, valence and arousal of text, as JSON lines");
   command->add_option("text", *text, "the text (default: one text per line from stdin)");
   command->add_option("--model", *model_path, "model file (default: $CXM_MODEL or the committed model)");
-  return {command, [text, model_path](const GlobalOptions&) -> Status {
+  command->add_option("--language", *language,
+                      "the language the writers are known to write (en, sv, nb, da, ro, fi, de): taken where "
+                      "the text alone leaves it unsure; a text reliably in another language keeps that one");
+  return {command, [text, model_path, language](const GlobalOptions&) -> Status {
+    const std::string expected = text::NormalizeLanguageCode(*language);
+    if (!language->empty() && !text::IsSupportedLanguage(expected)) {
+      return Status::InvalidArgument("--language: '" + *language + "' is not one of en, sv, nb, da, ro, fi, de");
+    }
     CXM_ASSIGN_OR_RETURN(const text::EmotionModel model,
                          text::EmotionModel::Load(*model_path));
     if (!text->empty()) {
-      std::cout << text::EmotionResultJson(model.Analyze(*text)) << "\n";
+      std::cout << text::EmotionResultJson(model.Analyze(*text, expected)) << "\n";
       return Status::Ok();
     }
+    const std::vector<std::string> expected_languages =
+        expected.empty() ? std::vector<std::string>() : std::vector<std::string>{expected};
     // Batches keep every core busy while the output stays in input order.
     constexpr std::size_t kBatch = 8192;
     std::vector<std::string> lines;
     const auto flush = [&] {
-      for (const text::EmotionResult& result : model.AnalyzeBatch(lines)) {
+      for (const text::EmotionResult& result : model.AnalyzeBatch(lines, 0, expected_languages)) {
         std::cout << text::EmotionResultJson(result) << '\n';
       }
       lines.clear();

@@ -145,9 +145,9 @@ std::vector<double> EmotionModel::ReadOutInputs(const std::array<std::vector<flo
   return inputs;
 }
 
-EmotionResult EmotionModel::Analyze(std::string_view text) const {
+EmotionResult EmotionModel::Analyze(std::string_view text, std::string_view expected_language) const {
   EmotionResult result;
-  const LanguageGuess guess = IdentifyLanguage(text);
+  const LanguageGuess guess = IdentifyLanguage(text, expected_language);
   result.language = guess.code;
   const std::vector<Token> tokens = IsBlank(text) ? std::vector<Token>() : Tokenize(text);
   if (tokens.empty()) {
@@ -192,19 +192,26 @@ EmotionResult EmotionModel::Analyze(std::string_view text) const {
   return result;
 }
 
-std::vector<EmotionResult> EmotionModel::AnalyzeBatch(const std::vector<std::string>& texts, int threads) const {
+std::vector<EmotionResult> EmotionModel::AnalyzeBatch(const std::vector<std::string>& texts, int threads,
+                                                      const std::vector<std::string>& expected_languages) const {
   std::vector<EmotionResult> results(texts.size());
+  const auto analyze = [&](std::size_t idx) {
+    const std::string_view expected = expected_languages.empty()      ? std::string_view()
+                                      : expected_languages.size() == 1 ? std::string_view(expected_languages[0])
+                                                                       : std::string_view(expected_languages.at(idx));
+    results[idx] = Analyze(texts[idx], expected);
+  };
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   threads = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), std::max<std::size_t>(1, texts.size() / 64)));
   if (threads <= 1) {
-    for (std::size_t idx = 0; idx < texts.size(); ++idx) results[idx] = Analyze(texts[idx]);
+    for (std::size_t idx = 0; idx < texts.size(); ++idx) analyze(idx);
     return results;
   }
   std::vector<std::thread> workers;
   for (int worker = 0; worker < threads; ++worker) {
     workers.emplace_back([&, worker] {
       for (std::size_t idx = static_cast<std::size_t>(worker); idx < texts.size(); idx += static_cast<std::size_t>(threads)) {
-        results[idx] = Analyze(texts[idx]);
+        analyze(idx);
       }
     });
   }

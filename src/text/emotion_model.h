@@ -78,9 +78,13 @@ class EmotionModel {
   static std::string DefaultPath();
 
   // Never fails: empty, whitespace-only or undecodable text gives language "und", neutral.
-  EmotionResult Analyze(std::string_view text) const;
+  // `expected_language`: the language its writer is known to write (the customer's, a corpus's;
+  // empty: unknown), which decides where identification is unsure (text/language_id.h).
+  EmotionResult Analyze(std::string_view text, std::string_view expected_language = {}) const;
   // Analyze for each text, on `threads` threads (0: all cores); results in input order.
-  std::vector<EmotionResult> AnalyzeBatch(const std::vector<std::string>& texts, int threads = 0) const;
+  // `expected_languages`: one per text, or one for all, or none.
+  std::vector<EmotionResult> AnalyzeBatch(const std::vector<std::string>& texts, int threads = 0,
+                                          const std::vector<std::string>& expected_languages = {}) const;
 
   // Hashed features as the classifier sees them (language feature included).
   std::vector<std::uint32_t> Features(std::string_view text, std::string_view language) const;

@@ -405,12 +405,14 @@ void ParallelFor(std::size_t count, int threads, Function function) {
   for (std::thread& thread : workers) thread.join();
 }
 
+// The views of each text, its writer's language expected to be its corpus's (`languages`).
 std::vector<std::array<std::vector<float>, kViewCount>> ViewsOf(const EmotionModel& model,
                                                                 const std::vector<const LabelledText*>& texts,
+                                                                const std::vector<std::string>& languages,
                                                                 int threads) {
   std::vector<std::array<std::vector<float>, kViewCount>> views(texts.size());
   ParallelFor(texts.size(), threads, [&](std::size_t idx) {
-    const std::string language = IdentifyLanguage(texts[idx]->text).code;
+    const std::string language = IdentifyLanguage(texts[idx]->text, languages[idx]).code;
     views[idx] = model.ViewProbabilities(model.classifier().Scores(model.Features(texts[idx]->text, language)), language);
   });
   return views;
@@ -501,7 +503,7 @@ Result<EmotionModel> TrainEmotionModel(const std::vector<Corpus>& corpora, const
   }
   std::vector<Example> examples(train_texts.size());
   ParallelFor(train_texts.size(), settings.threads, [&](std::size_t idx) {
-    const std::string language = IdentifyLanguage(train_texts[idx]->text).code;
+    const std::string language = IdentifyLanguage(train_texts[idx]->text, *train_languages[idx]).code;
     examples[idx] = ToExample(*train_texts[idx], *train_languages[idx], model.Features(train_texts[idx]->text, language),
                               model.classifier());
     examples[idx].weight = weights[idx];
@@ -528,7 +530,7 @@ Result<EmotionModel> TrainEmotionModel(const std::vector<Corpus>& corpora, const
         languages.push_back(corpus.language);
       }
     }
-    const auto views = ViewsOf(trained, tune_texts, settings.threads);
+    const auto views = ViewsOf(trained, tune_texts, languages, settings.threads);
     std::vector<std::vector<float>> scores;
     std::vector<std::vector<int>> gold;
     for (std::size_t idx = 0; idx < tune_texts.size(); ++idx) {
@@ -598,15 +600,20 @@ std::vector<EvaluationRow> EvaluateEmotionModel(const EmotionModel& model, const
     if (corpus.eval_split.empty() || corpus.eval.empty()) continue;
     std::vector<std::string> texts;
     for (const LabelledText& text : corpus.eval) texts.push_back(text.text);
-    const std::vector<EmotionResult> results = model.AnalyzeBatch(texts);
-    std::vector<std::vector<int>> gold, predicted;
-    for (std::size_t idx = 0; idx < texts.size(); ++idx) {
-      gold.push_back(*corpus.eval[idx].gold[static_cast<int>(corpus.view)]);
-      predicted.push_back(results[idx].predicted[static_cast<int>(corpus.view)]);
-    }
-    const F1Scores scores = F1OverLabels(gold, predicted, corpus.eval_labels);
+    std::vector<std::vector<int>> gold;
+    for (const LabelledText& text : corpus.eval) gold.push_back(*text.gold[static_cast<int>(corpus.view)]);
+    const auto score = [&](const std::vector<std::string>& expected_languages) {
+      std::vector<std::vector<int>> predicted;
+      for (const EmotionResult& result : model.AnalyzeBatch(texts, 0, expected_languages)) {
+        predicted.push_back(result.predicted[static_cast<int>(corpus.view)]);
+      }
+      return F1OverLabels(gold, predicted, corpus.eval_labels);
+    };
+    const F1Scores scores = score({corpus.language});
+    const F1Scores identified = score({});
     rows.push_back({corpus.name, corpus.language, corpus.eval_split, static_cast<int>(texts.size()),
-                    static_cast<int>(corpus.eval_labels.size()), scores.macro_f1, scores.micro_f1, corpus.baseline});
+                    static_cast<int>(corpus.eval_labels.size()), scores.macro_f1, scores.micro_f1,
+                    identified.macro_f1, corpus.baseline});
   }
   return rows;
 }

@@ -51,10 +51,13 @@ struct EmotionTrainSettings {
 Result<EmotionModel> TrainEmotionModel(const std::vector<Corpus>& corpora, const std::string& data_dir,
                                        const EmotionTrainSettings& settings, std::ostream* log);
 
+// Scored as `cxm analyze` reads customer text: each writer's language known (here the corpus's)
+// and taken where identification is unsure; `identified_macro_f1` from the text alone.
 struct EvaluationRow {
   std::string corpus, language, split;
   int texts = 0, labels = 0;
   double macro_f1 = 0, micro_f1 = 0;
+  double identified_macro_f1 = 0;
   std::string baseline;
 };
 std::vector<EvaluationRow> EvaluateEmotionModel(const EmotionModel& model, const std::vector<Corpus>& corpora);

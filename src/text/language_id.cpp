@@ -4,6 +4,7 @@
 #include <cld2/public/encodings.h>
 
 #include <array>
+#include <cctype>
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -93,14 +94,25 @@ const char* ScandinavianVote(std::string_view text) {
   return nullptr;
 }
 
-}  // namespace
+bool IsScandinavian(std::string_view code) { return code == "sv" || code == "nb" || code == "da"; }
 
-LanguageGuess IdentifyLanguage(std::string_view text) {
+// CLD2's language for one of our codes; UNKNOWN_LANGUAGE for anything else.
+CLD2::Language Cld2LanguageOf(std::string_view code) {
+  if (code == "en") return CLD2::ENGLISH;
+  if (code == "sv") return CLD2::SWEDISH;
+  if (code == "nb") return CLD2::NORWEGIAN;
+  if (code == "da") return CLD2::DANISH;
+  if (code == "ro") return CLD2::ROMANIAN;
+  if (code == "fi") return CLD2::FINNISH;
+  if (code == "de") return CLD2::GERMAN;
+  return CLD2::UNKNOWN_LANGUAGE;
+}
+
+LanguageGuess Identify(std::string_view text, CLD2::Language hinted) {
   LanguageGuess guess{.code = "und"};
   if (text.empty()) return guess;
-  // The supported set as a prior: CLD2 boosts each listed language.
-  const CLD2::CLDHints hints = {"en,sv,no,da,ro,fi,de", "", CLD2::UNKNOWN_ENCODING,
-                                CLD2::UNKNOWN_LANGUAGE};
+  // The supported set as a prior: CLD2 boosts each listed language (and the hinted one more).
+  const CLD2::CLDHints hints = {"en,sv,no,da,ro,fi,de", "", CLD2::UNKNOWN_ENCODING, hinted};
   // CLD2 leaves these untouched for text without letters: start them empty.
   CLD2::Language top3[3] = {CLD2::UNKNOWN_LANGUAGE, CLD2::UNKNOWN_LANGUAGE, CLD2::UNKNOWN_LANGUAGE};
   int percent3[3] = {0, 0, 0};
@@ -129,6 +141,46 @@ LanguageGuess IdentifyLanguage(std::string_view text) {
     }
   }
   return guess;
+}
+
+}  // namespace
+
+LanguageGuess IdentifyLanguage(std::string_view text) { return Identify(text, CLD2::UNKNOWN_LANGUAGE); }
+
+LanguageGuess IdentifyLanguage(std::string_view text, std::string_view expected) {
+  if (!IsSupportedLanguage(expected)) return IdentifyLanguage(text);
+  LanguageGuess guess = Identify(text, Cld2LanguageOf(expected));
+  if (guess.code == expected) return guess;
+  const bool is_blank = text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+  bool keeps_guess = guess.is_reliable && !(IsScandinavian(guess.code) && IsScandinavian(expected));
+  if (keeps_guess) {
+    // The hint can tip CLD2 the wrong way (a Danish hint reads "Pakken kom for sent" as
+    // reliable English): another language stands only where the text alone says so too.
+    const LanguageGuess unhinted = IdentifyLanguage(text);
+    keeps_guess = unhinted.is_reliable && unhinted.code == guess.code;
+  }
+  if (!keeps_guess && !is_blank) {
+    guess.code = std::string(expected);
+    guess.is_reliable = false;
+  }
+  return guess;
+}
+
+std::string NormalizeLanguageCode(std::string_view code) {
+  std::string primary;
+  for (char c : code) {
+    if (c == '-' || c == '_') break;
+    primary.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  if (primary == "no" || primary == "nn" || primary == "nob" || primary == "nno") return "nb";
+  return primary;
+}
+
+bool IsSupportedLanguage(std::string_view code) {
+  for (const SupportedLanguage& supported : kSupported) {
+    if (code == supported.code) return true;
+  }
+  return false;
 }
 
 }  // namespace cxm::text

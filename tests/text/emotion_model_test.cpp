@@ -89,6 +89,22 @@ TEST(EmotionModelTest, LanguageIsIdentified) {
   EXPECT_EQ(Model().Analyze("Coletul a ajuns cu trei zile întârziere și nimeni nu m-a anunțat.").language, "ro");
 }
 
+// The writer's known language settles what a short text leaves open, and a batch with one
+// expected language per text gives what one text at a time gives.
+TEST(EmotionModelTest, ExpectedLanguageSettlesShortTexts) {
+  EXPECT_EQ(Model().Analyze("Pakken kom for sent", "da").language, "da");
+  EXPECT_EQ(Model().Analyze("Pakken kom for sent", "nb").language, "nb");
+  const std::vector<std::string> texts = {"Tack!", "Pakken kom for sent", "Thank you so much for your help!"};
+  const std::vector<std::string> languages = {"sv", "da", "sv"};
+  const std::vector<EmotionResult> batch = Model().AnalyzeBatch(texts, 2, languages);
+  ASSERT_EQ(batch.size(), texts.size());
+  for (std::size_t idx = 0; idx < texts.size(); ++idx) {
+    EXPECT_EQ(EmotionResultJson(batch[idx]), EmotionResultJson(Model().Analyze(texts[idx], languages[idx])));
+  }
+  EXPECT_EQ(batch[0].language, "sv");
+  EXPECT_EQ(batch[2].language, "en");  // a whole English sentence stays English
+}
+
 TEST(EmotionModelTest, EmojiOnlyTextHasAPolarity) {
   EXPECT_EQ(Sentiment(Model().Analyze("😡😡😡")), "negative");
   EXPECT_EQ(Sentiment(Model().Analyze("😍😍")), "positive");

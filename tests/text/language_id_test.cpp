@@ -73,5 +73,36 @@ TEST(LanguageIdTest, AccuracyOnDatasetTextsStaysAboveMeasuredFloor) {
   }
 }
 
+// The writer's known language decides where the text alone cannot: short texts and the
+// Scandinavian siblings; a text reliably in another language keeps it.
+TEST(LanguageIdTest, ExpectedLanguageDecidesOnlyWhereTheTextLeavesItOpen) {
+  // "Tack" alone is too short for CLD2 to be sure of; from a Swedish customer it is Swedish.
+  EXPECT_EQ(IdentifyLanguage("Tack!", "sv").code, "sv");
+  EXPECT_EQ(IdentifyLanguage("Mulțumesc", "ro").code, "ro");
+  // Norwegian and Danish customers writing words shared by the three languages.
+  const char* shared = "Pakken kom for sent";
+  EXPECT_EQ(IdentifyLanguage(shared, "nb").code, "nb");
+  EXPECT_EQ(IdentifyLanguage(shared, "da").code, "da");
+  // A Swedish customer writing a whole English sentence is read as English.
+  const char* english = "The parcel arrived a week late and nobody answered my emails, really disappointed.";
+  EXPECT_EQ(IdentifyLanguage(english, "sv").code, "en");
+  // Nothing to read stays unknown; an unsupported or empty expectation changes nothing.
+  EXPECT_EQ(IdentifyLanguage("   ", "sv").code, "und");
+  EXPECT_EQ(IdentifyLanguage(english, "fr").code, "en");
+  EXPECT_EQ(IdentifyLanguage(english, "").code, "en");
+}
+
+TEST(LanguageIdTest, CustomerTableCodesAreNormalised) {
+  EXPECT_EQ(NormalizeLanguageCode("sv-SE"), "sv");
+  EXPECT_EQ(NormalizeLanguageCode("NO"), "nb");
+  EXPECT_EQ(NormalizeLanguageCode("nn"), "nb");
+  EXPECT_EQ(NormalizeLanguageCode("da_DK"), "da");
+  EXPECT_EQ(NormalizeLanguageCode("ro"), "ro");
+  EXPECT_EQ(NormalizeLanguageCode(""), "");
+  EXPECT_TRUE(IsSupportedLanguage("nb"));
+  EXPECT_FALSE(IsSupportedLanguage("no"));
+  EXPECT_FALSE(IsSupportedLanguage("und"));
+}
+
 }  // namespace
 }  // namespace cxm::text
