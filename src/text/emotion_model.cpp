@@ -71,7 +71,13 @@ std::vector<OutputHead> EmotionModel::Heads() {
     heads.push_back({fmt::format("{}_{}", ViewName(own.view), own.language),
                      static_cast<int>(ViewLabels(own.view).size()), false});
   }
+  heads.push_back({"language", static_cast<int>(HeadLanguages().size()), true, /*ignores_last_feature=*/true});
   return heads;
+}
+
+const std::vector<std::string>& EmotionModel::HeadLanguages() {
+  static const std::vector<std::string> kLanguages = {"en", "sv", "nb", "da", "ro", "fi", "de"};
+  return kLanguages;
 }
 
 const std::vector<EmotionModel::LanguageHead>& EmotionModel::LanguageHeads() {
@@ -82,7 +88,10 @@ const std::vector<EmotionModel::LanguageHead>& EmotionModel::LanguageHeads() {
 }
 
 EmotionModel::EmotionModel(LinearClassifier classifier, FeatureOptions features, SentimentLexicon lexicon)
-    : classifier_(std::move(classifier)), features_(features), lexicon_(std::move(lexicon)) {
+    : language_head_(static_cast<int>(Heads().size()) - 1),
+      classifier_(std::move(classifier)),
+      features_(features),
+      lexicon_(std::move(lexicon)) {
   features_.lexicon = &lexicon_;
 }
 
@@ -93,15 +102,60 @@ std::vector<std::uint32_t> EmotionModel::Features(std::string_view text, std::st
 
 std::vector<std::uint32_t> EmotionModel::Features(const std::vector<Token>& tokens, const std::vector<LexiconHit>& hits,
                                                   std::string_view language) const {
+  std::vector<std::uint32_t> features = TextFeatures(tokens, hits, language == "en");
+  features.push_back(LanguageFeature(language));
+  return features;
+}
+
+std::vector<std::uint32_t> EmotionModel::TextFeatures(const std::vector<Token>& tokens,
+                                                      const std::vector<LexiconHit>& hits, bool is_english) const {
   FeatureOptions options = features_;
   options.lexicon = nullptr;
   // English training text negates praise often enough to learn it from the words themselves.
-  if (language == "en") options.negated_praise_ngrams_apart = false;
-  std::vector<std::uint32_t> features = HashFeatures(tokens, options, &hits);
-  // The language as a feature of its own: per-language priors for every output.
-  const std::uint64_t mask = (std::uint64_t{1} << options.bucket_bits) - 1;
-  features.push_back(static_cast<std::uint32_t>(StableHash(language, 0x1a2b3c4d5e6f7081ULL) & mask));
-  return features;
+  if (is_english) options.negated_praise_ngrams_apart = false;
+  return HashFeatures(tokens, options, &hits);
+}
+
+std::uint32_t EmotionModel::LanguageFeature(std::string_view language) const {
+  // The language as a feature of its own, always the last: per-language priors for every output.
+  const std::uint64_t mask = (std::uint64_t{1} << features_.bucket_bits) - 1;
+  return static_cast<std::uint32_t>(StableHash(language, 0x1a2b3c4d5e6f7081ULL) & mask);
+}
+
+EmotionModel::ScoredText EmotionModel::ScoreText(std::string_view text, const std::vector<Token>& tokens,
+                                                 const std::vector<LexiconHit>& hits,
+                                                 std::string_view expected_language) const {
+  ScoredText scored;
+  const std::string_view expected = IsSupportedLanguage(expected_language) ? expected_language : std::string_view();
+  const bool has_words =
+      std::any_of(tokens.begin(), tokens.end(), [](const Token& token) { return token.kind == Token::Kind::kWord; });
+  const std::vector<std::uint32_t> features = TextFeatures(tokens, hits, /*is_english=*/false);
+  scored.scores = classifier_.ScoresChoosingLast(features, [&](const std::vector<float>& before) {
+    const std::vector<std::string>& languages = HeadLanguages();
+    const float* probabilities = before.data() + classifier_.head_offset(language_head_);
+    const std::size_t top =
+        static_cast<std::size_t>(std::max_element(probabilities, probabilities + languages.size()) - probabilities);
+    const std::string& pick = languages[top];
+    if (has_words && !expected.empty() && (pick == expected || AreScandinavianSiblings(pick, expected))) {
+      scored.language = std::string(expected);
+    } else if (has_words && probabilities[top] >= kSureLanguage) {
+      scored.language = pick;
+    } else {  // unsure, or nothing to read (emoji, numbers)
+      scored.language = IdentifyLanguage(text, expected).code;
+      scored.asked_cld2 = true;
+    }
+    return LanguageFeature(scored.language);
+  });
+  // English keeps negated praise's n-grams with the word's own (Features): rescore the rare
+  // English text that negates praise with the features it was trained on.
+  if (scored.language == "en" && features_.negated_praise_ngrams_apart && HasNegatedPraise(hits)) {
+    scored.scores = classifier_.Scores(Features(tokens, hits, "en"));
+  }
+  return scored;
+}
+
+std::vector<LexiconHit> EmotionModel::LexiconHitsOf(const std::vector<Token>& tokens) const {
+  return FindLexiconHits(tokens, lexicon_);
 }
 
 float EmotionModel::LexiconValenceOf(std::string_view text) const {
@@ -147,8 +201,6 @@ std::vector<double> EmotionModel::ReadOutInputs(const std::array<std::vector<flo
 
 EmotionResult EmotionModel::Analyze(std::string_view text, std::string_view expected_language) const {
   EmotionResult result;
-  const LanguageGuess guess = IdentifyLanguage(text, expected_language);
-  result.language = guess.code;
   const std::vector<Token> tokens = IsBlank(text) ? std::vector<Token>() : Tokenize(text);
   if (tokens.empty()) {
     for (int view = 0; view < kViewCount; ++view) {
@@ -161,7 +213,9 @@ EmotionResult EmotionModel::Analyze(std::string_view text, std::string_view expe
     return result;
   }
   const std::vector<LexiconHit> hits = FindLexiconHits(tokens, lexicon_);
-  result.probabilities = ViewProbabilities(classifier_.Scores(Features(tokens, hits, result.language)), result.language);
+  ScoredText scored = ScoreText(text, tokens, hits, expected_language);
+  result.language = std::move(scored.language);
+  result.probabilities = ViewProbabilities(scored.scores, result.language);
   for (int view = 0; view < kViewCount; ++view) {
     const std::vector<float>& probabilities = result.probabilities[view];
     if (static_cast<View>(view) == View::kSentiment) {
@@ -271,7 +325,9 @@ Result<EmotionModel> EmotionModel::Load(const std::string& path_or_empty) {
                            heads.size(), expected.size()));
   }
   for (std::size_t head = 0; head < heads.size(); ++head) {
-    if (heads[head].name != expected[head].name || heads[head].label_count != expected[head].label_count) {
+    if (heads[head].name != expected[head].name || heads[head].label_count != expected[head].label_count ||
+        heads[head].is_softmax != expected[head].is_softmax ||
+        heads[head].ignores_last_feature != expected[head].ignores_last_feature) {
       return bad("unexpected head " + heads[head].name);
     }
   }

@@ -66,6 +66,12 @@ class EmotionModel {
   };
   static const std::vector<LanguageHead>& LanguageHeads();
 
+  // The languages of the language-identification head (the last head, a softmax taught every
+  // training text's corpus language), in its output order. It reads the text's own features,
+  // so identifying the language costs almost nothing beside the emotions; CLD2 decides only
+  // where the head is unsure (ScoreText).
+  static const std::vector<std::string>& HeadLanguages();
+
   EmotionModel(LinearClassifier classifier, FeatureOptions features, SentimentLexicon lexicon);
 
   // The model file: LinearClassifier's format with this model's settings, thresholds, read-outs
@@ -86,6 +92,18 @@ class EmotionModel {
   std::vector<EmotionResult> AnalyzeBatch(const std::vector<std::string>& texts, int threads = 0,
                                           const std::vector<std::string>& expected_languages = {}) const;
 
+  // The classifier's scores of a tokenised text and the language they were computed for: the
+  // language head's pick where it is sure or agrees with `expected_language` (up to the
+  // Scandinavian siblings, where the expectation decides), IdentifyLanguage(text, expected)
+  // where it is not. What Analyze computes; threshold tuning computes the same.
+  struct ScoredText {
+    std::string language;
+    std::vector<float> scores;
+    bool asked_cld2 = false;  // the head was unsure: IdentifyLanguage decided
+  };
+  ScoredText ScoreText(std::string_view text, const std::vector<Token>& tokens, const std::vector<LexiconHit>& hits,
+                       std::string_view expected_language) const;
+
   // Hashed features as the classifier sees them (language feature included).
   std::vector<std::uint32_t> Features(std::string_view text, std::string_view language) const;
   std::vector<std::uint32_t> Features(const std::vector<Token>& tokens, const std::vector<LexiconHit>& hits,
@@ -98,6 +116,7 @@ class EmotionModel {
   std::vector<double> ReadOutInputs(const std::array<std::vector<float>, kViewCount>& views,
                                     float lexicon_valence) const;
   float LexiconValenceOf(std::string_view text) const;
+  std::vector<LexiconHit> LexiconHitsOf(const std::vector<Token>& tokens) const;
 
   // Thresholds of a view for a language; the "*" entry where the language has none.
   void SetThresholds(View view, const std::string& language, std::vector<float> thresholds);
@@ -109,6 +128,14 @@ class EmotionModel {
   const std::string& provenance() const { return provenance_; }
 
  private:
+  // The language head's probability at which its pick stands without CLD2 (bench/langid_eval).
+  static constexpr float kSureLanguage = 0.9f;
+
+  std::vector<std::uint32_t> TextFeatures(const std::vector<Token>& tokens, const std::vector<LexiconHit>& hits,
+                                          bool is_english) const;
+  std::uint32_t LanguageFeature(std::string_view language) const;
+
+  int language_head_ = 0;  // index of the "language" head
   LinearClassifier classifier_;
   FeatureOptions features_;
   SentimentLexicon lexicon_;

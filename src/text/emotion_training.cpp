@@ -366,7 +366,8 @@ Result<std::vector<Corpus>> LoadCorpora(const std::string& data_dir) {
 namespace {
 
 // `corpus_language`: the language of the corpus the text comes from (not the one identified),
-// which decides whether the text also teaches a language head.
+// which the text teaches the language-identification head, and which decides whether it also
+// teaches a view's language head.
 Example ToExample(const LabelledText& text, std::string_view corpus_language, std::vector<std::uint32_t> features,
                   const LinearClassifier& classifier) {
   // Heads (EmotionModel::Heads): GoEmotions softmax and one-vs-rest, Ekman, Plutchik, sentiment,
@@ -387,6 +388,13 @@ Example ToExample(const LabelledText& text, std::string_view corpus_language, st
       for (int label : *text.gold[view]) example.labels.push_back(classifier.head_offset(head) + label);
       for (int label : text.unknown[view]) example.unknown_labels.push_back(classifier.head_offset(head) + label);
     }
+  }
+  const std::vector<std::string>& languages = EmotionModel::HeadLanguages();
+  const auto language = std::find(languages.begin(), languages.end(), corpus_language);
+  if (language != languages.end()) {
+    const int head = static_cast<int>(classifier.heads().size()) - 1;  // "language", the last
+    example.known_heads |= std::uint64_t{1} << head;
+    example.labels.push_back(classifier.head_offset(head) + static_cast<int>(language - languages.begin()));
   }
   return example;
 }
@@ -412,8 +420,10 @@ std::vector<std::array<std::vector<float>, kViewCount>> ViewsOf(const EmotionMod
                                                                 int threads) {
   std::vector<std::array<std::vector<float>, kViewCount>> views(texts.size());
   ParallelFor(texts.size(), threads, [&](std::size_t idx) {
-    const std::string language = IdentifyLanguage(texts[idx]->text, languages[idx]).code;
-    views[idx] = model.ViewProbabilities(model.classifier().Scores(model.Features(texts[idx]->text, language)), language);
+    const std::vector<Token> tokens = Tokenize(texts[idx]->text);
+    const EmotionModel::ScoredText scored =
+        model.ScoreText(texts[idx]->text, tokens, model.LexiconHitsOf(tokens), languages[idx]);
+    views[idx] = model.ViewProbabilities(scored.scores, scored.language);
   });
   return views;
 }

@@ -41,6 +41,8 @@ std::uint32_t LexiconBucket(int family, float valence, std::uint64_t mask) {
   return static_cast<std::uint32_t>(kHashes[static_cast<std::size_t>(family)][static_cast<std::size_t>(bin + 4)] & mask);
 }
 
+bool IsNegatedPraise(const LexiconHit& hit) { return hit.is_negated && hit.valence < 0; }
+
 void AddCharNgrams(std::string_view word, std::uint64_t seed, const FeatureOptions& options, std::uint64_t mask,
                    std::vector<std::uint32_t>* features) {
   // Code point offsets of "<word>", so n-grams never split a multi-byte character.
@@ -83,7 +85,7 @@ std::vector<std::uint32_t> HashFeatures(const std::vector<Token>& tokens, const 
   negated_praise.clear();
   if (options.negated_praise_ngrams_apart && hits != nullptr) {
     for (const LexiconHit& hit : *hits) {
-      if (hit.is_negated && hit.valence < 0) negated_praise.push_back(hit.token_index);
+      if (IsNegatedPraise(hit)) negated_praise.push_back(hit.token_index);
     }
   }
   std::size_t next_negated = 0;
@@ -108,6 +110,10 @@ std::vector<std::uint32_t> HashFeatures(const std::vector<Token>& tokens, const 
   }
   if (hits != nullptr) AppendLexiconFeatures(*hits, options.bucket_bits, &features);
   return features;
+}
+
+bool HasNegatedPraise(const std::vector<LexiconHit>& hits) {
+  return std::any_of(hits.begin(), hits.end(), IsNegatedPraise);
 }
 
 void AppendLexiconFeatures(const std::vector<LexiconHit>& hits, int bucket_bits, std::vector<std::uint32_t>* features) {

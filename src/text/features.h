@@ -33,6 +33,9 @@ struct FeatureOptions {
 std::vector<std::uint32_t> HashFeatures(const std::vector<Token>& tokens, const FeatureOptions& options,
                                         const std::vector<LexiconHit>* hits = nullptr);
 
+// Whether any hit is negated praise (a lexicon word whose valence negation turned below 0).
+bool HasNegatedPraise(const std::vector<LexiconHit>& hits);
+
 // The lexicon features of HashFeatures, for callers that already have the hits.
 void AppendLexiconFeatures(const std::vector<LexiconHit>& hits, int bucket_bits, std::vector<std::uint32_t>* features);
 

@@ -152,7 +152,7 @@ LanguageGuess IdentifyLanguage(std::string_view text, std::string_view expected)
   LanguageGuess guess = Identify(text, Cld2LanguageOf(expected));
   if (guess.code == expected) return guess;
   const bool is_blank = text.find_first_not_of(" \t\r\n") == std::string_view::npos;
-  bool keeps_guess = guess.is_reliable && !(IsScandinavian(guess.code) && IsScandinavian(expected));
+  bool keeps_guess = guess.is_reliable && !AreScandinavianSiblings(guess.code, expected);
   if (keeps_guess) {
     // The hint can tip CLD2 the wrong way (a Danish hint reads "Pakken kom for sent" as
     // reliable English): another language stands only where the text alone says so too.
@@ -174,6 +174,10 @@ std::string NormalizeLanguageCode(std::string_view code) {
   }
   if (primary == "no" || primary == "nn" || primary == "nob" || primary == "nno") return "nb";
   return primary;
+}
+
+bool AreScandinavianSiblings(std::string_view first, std::string_view second) {
+  return first != second && IsScandinavian(first) && IsScandinavian(second);
 }
 
 bool IsSupportedLanguage(std::string_view code) {

@@ -31,6 +31,9 @@ LanguageGuess IdentifyLanguage(std::string_view text, std::string_view expected)
 // Whether `code` is one of the languages above (not "und").
 bool IsSupportedLanguage(std::string_view code);
 
+// Two different ones of sv, nb and da: the siblings that short texts cannot tell apart.
+bool AreScandinavianSiblings(std::string_view first, std::string_view second);
+
 // A language code as a customer table may hold it ("sv-SE", "NO", "nn", "da_DK") in this
 // file's codes ("sv", "nb", "da"); the first subtag, lower-cased, otherwise.
 std::string NormalizeLanguageCode(std::string_view code);

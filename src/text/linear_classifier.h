@@ -21,6 +21,9 @@ struct OutputHead {
   std::string name;
   int label_count = 0;
   bool is_softmax = false;
+  // The last feature of every example is one this head's own decision chooses (ScoresChoosingLast):
+  // the head learns nothing from it, so its scores before that feature is added are exact.
+  bool ignores_last_feature = false;
 };
 
 struct Example {
@@ -51,6 +54,18 @@ class LinearClassifier {
   // Probability of each output for the features (softmax heads sum to 1).
   std::vector<float> Scores(const std::vector<std::uint32_t>& features) const;
 
+  // Scores of `features` plus one last feature that `choose` picks from the scores without it
+  // (exact for the heads that ignore the last feature, and only those): one pass over the rows.
+  // Equals Scores(features + {choose(...)}).
+  template <typename Choose>
+  std::vector<float> ScoresChoosingLast(const std::vector<std::uint32_t>& features, Choose choose) const {
+    RowSums sums = SumRows(features);
+    const std::size_t count = features.size() + 1;
+    const std::uint32_t last = choose(Finish(sums, count));
+    AddRow(last, &sums);
+    return Finish(sums, count);
+  }
+
   // Per output, the threshold in [0.01, 0.99] that maximises its F1 on the `dev` examples
   // whose head knows it.
   void TuneThresholds(const std::vector<Example>& dev);
@@ -76,12 +91,23 @@ class LinearClassifier {
 
  private:
   void ComputeOffsets();
+  // Per output, the sum of the features' rows: integers for a loaded (int8) model, floats for
+  // one being trained.
+  struct RowSums {
+    std::vector<std::int32_t> quantised;
+    std::vector<float> exact;
+  };
+  RowSums SumRows(const std::vector<std::uint32_t>& features) const;
+  void AddRow(std::uint32_t feature, RowSums* sums) const;
+  // Bias + sums / sqrt(feature_count), through each head's softmax or sigmoid.
+  std::vector<float> Finish(const RowSums& sums, std::size_t feature_count) const;
 
   int bucket_count_;
   int label_count_ = 0;
   std::vector<OutputHead> heads_;
   std::vector<int> head_offsets_;  // first output of each head
   std::vector<int> head_of_label_;
+  std::vector<bool> ignores_last_;  // per output: its head ignores the last feature
   std::vector<float> weights_;     // [bucket][label]; empty in a loaded model
   // A loaded model scores from the file's int8 weights (scale per label): a quarter of the
   // memory traffic of floats, and that traffic is most of the time a text takes.

@@ -173,6 +173,41 @@ TEST(LinearClassifierTest, HeadsLearnOnlyFromExamplesThatKnowThem) {
   EXPECT_EQ(model.Scores({4})[0], model.Scores({5})[0]);
 }
 
+// A head that ignores the last feature (the language head) is taught nothing by it, however
+// well it predicts, so its scores before that feature is chosen are its scores after; and
+// ScoresChoosingLast scores as Scores over all features, for a trained and a loaded model.
+TEST(LinearClassifierTest, HeadBlindToTheLastFeatureLearnsFromTheOthersOnly) {
+  // Head 0 (softmax, 2 labels: the "language") ignores the last feature; head 1 (one-vs-rest,
+  // 1 label) reads it. Feature 6 is always last and equals head 0's answer.
+  std::vector<Example> examples;
+  for (int repeat = 0; repeat < 50; ++repeat) {
+    examples.push_back({{1, 6}, {0, 2}});
+    examples.push_back({{2, 7}, {1}});
+  }
+  LinearClassifier model(8, {{"language", 2, true, /*ignores_last_feature=*/true}, {"emotion", 1, false}});
+  model.Train(examples, {.epochs = 10, .learning_rate = 0.5});
+  EXPECT_GT(model.Scores({1})[0], 0.9f);  // learnt from feature 1
+  EXPECT_EQ(model.Scores({6})[0], model.Scores({5})[0]);  // nothing from feature 6: the bias alone
+  EXPECT_GT(model.Scores({1, 6})[2], 0.8f);  // the other head reads the last feature
+
+  cxm::testing::TempDir dir;
+  ASSERT_TRUE(model.Save(dir.File("model.cxm"), "").ok());
+  Result<LinearClassifier::Loaded> loaded = LinearClassifier::Load(dir.File("model.cxm"));
+  ASSERT_TRUE(loaded.has_value()) << loaded.error();
+  EXPECT_TRUE(loaded->classifier.heads()[0].ignores_last_feature);
+  EXPECT_FALSE(loaded->classifier.heads()[1].ignores_last_feature);
+  for (const LinearClassifier* classifier : {&model, &loaded->classifier}) {
+    std::vector<float> before;
+    const std::vector<float> chosen = classifier->ScoresChoosingLast({1}, [&](const std::vector<float>& scores) {
+      before = scores;
+      return scores[0] > scores[1] ? 6u : 7u;
+    });
+    EXPECT_EQ(chosen, classifier->Scores({1, 6}));
+    EXPECT_FLOAT_EQ(before[0], chosen[0]);
+    EXPECT_FLOAT_EQ(before[1], chosen[1]);
+  }
+}
+
 TEST(F1Test, MacroAndMicroF1WorkedByHand) {
   // label 0: tp 1 (ex 0), fp 1 (ex 1), fn 1 (ex 2) -> 2/(2+1+1) = 0.5
   // label 1: tp 1 (ex 2), fp 0, fn 1 (ex 1)        -> 2/(2+0+1) = 2/3
