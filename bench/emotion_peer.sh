@@ -84,15 +84,17 @@ for dir in "$work"/splits/*/; do
 done
 peer_train_s=$(echo "$(date +%s.%N) - $start" | bc)
 
-printf '\n%-13s %-4s %-5s %6s | %9s %9s %6s | %9s %9s | %-16s | %s\n' dataset lang split texts \
-  "cxm macro" "peer macro" ratio "cxm micro" "peer micro" "peer setting" "published baseline"
-while IFS='|' read -r corpus language split texts labels macro micro baseline; do
-  corpus=$(echo $corpus); macro=$(echo $macro); micro=$(echo $micro)
+# cxm macro: each text's writer language known (the corpus's), as `cxm analyze` reads customers'
+# texts with customers.language; "identified": from the text alone.
+printf '\n%-13s %-4s %-5s %6s | %9s %9s %6s | %9s %9s | %10s | %-16s | %s\n' dataset lang split texts \
+  "cxm macro" "peer macro" ratio "cxm micro" "peer micro" "identified" "peer setting" "published baseline"
+while IFS='|' read -r corpus language split texts labels macro micro identified baseline; do
+  corpus=$(echo $corpus); macro=$(echo $macro); micro=$(echo $micro); identified=$(echo $identified)
   [ -n "${peer_macro[$corpus]:-}" ] || continue
   ratio=$(echo "scale=3; $macro / ${peer_macro[$corpus]}" | bc)
-  printf '%-13s %-4s %-5s %6s | %9s %9s %6s | %9s %9s | %-16s | %s\n' "$corpus" $(echo $language) \
+  printf '%-13s %-4s %-5s %6s | %9s %9s %6s | %9s %9s | %10s | %-16s | %s\n' "$corpus" $(echo $language) \
     $(echo $split) $(echo $texts) "$macro" "${peer_macro[$corpus]}" "$ratio" "$micro" "${peer_micro[$corpus]}" \
-    "${peer_setting[$corpus]}" "$(echo $baseline)"
+    "$identified" "${peer_setting[$corpus]}" "$(echo $baseline)"
 done < <(grep -E '^[a-z]' "$work/cxm_eval.txt" | grep -v '^dataset' | grep '|')
 grep -E '^(emobank|lcc)' "$work/cxm_eval.txt"
 printf 'train time: cxm %.0f s (one model, all datasets, incl. evaluation); fastText %.0f s (6 settings x %d datasets)\n' \
@@ -119,6 +121,6 @@ ours=$(taskset -c 0 "$build/bench/emotion_speed" "$work/speed.txt" "$work/cxm.mo
 ours_speed=$(echo "$ours" | sed -n 's/.* = \([0-9]*\) texts\/s.*/\1/p')
 printf '\n%-58s %14s\n' "speed over $speed_lines real sentences, one core" "texts/s"
 printf '%-58s %14s\n' "fastText predict-prob, 28 GoEmotions labels (peer)" "$peer_speed"
-printf '%-58s %14s\n' "cxm: language id, 92 outputs, 4 views, valence, arousal" "$ours_speed"
+printf '%-58s %14s\n' "cxm: language, 99 outputs, 4 views, valence, arousal" "$ours_speed"
 printf 'ratio cxm/peer %.2f; peer model load %.2f s taken off its time; %s\n' \
   "$(echo "scale=3; $ours_speed / $peer_speed" | bc)" "$peer_load_s" "$ours"
