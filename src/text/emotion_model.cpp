@@ -75,10 +75,7 @@ std::vector<OutputHead> EmotionModel::Heads() {
   return heads;
 }
 
-const std::vector<std::string>& EmotionModel::HeadLanguages() {
-  static const std::vector<std::string> kLanguages = {"en", "sv", "nb", "da", "ro", "fi", "de"};
-  return kLanguages;
-}
+const std::vector<std::string>& EmotionModel::HeadLanguages() { return SupportedLanguages(); }
 
 const std::vector<EmotionModel::LanguageHead>& EmotionModel::LanguageHeads() {
   // After the five shared heads, in this order.

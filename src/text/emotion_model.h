@@ -67,7 +67,7 @@ class EmotionModel {
   static const std::vector<LanguageHead>& LanguageHeads();
 
   // The languages of the language-identification head (the last head, a softmax taught every
-  // training text's corpus language), in its output order. It reads the text's own features,
+  // training text's corpus language), in its output order: text/language_id.h's. It reads the text's own features,
   // so identifying the language costs almost nothing beside the emotions; CLD2 decides only
   // where the head is unsure (ScoreText).
   static const std::vector<std::string>& HeadLanguages();

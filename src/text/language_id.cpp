@@ -3,37 +3,37 @@
 #include <cld2/public/compact_lang_det.h>
 #include <cld2/public/encodings.h>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
-#include <cstring>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace cxm::text {
 namespace {
 
-// CLD2's codes for the languages cxm supports, and ours.
+// CLD2's languages that cxm supports, and our codes for them (Norwegian's two written forms
+// are one language to cxm). The first entry of a code is the one given to CLD2 as a hint.
 struct SupportedLanguage {
-  const char* cld2_code;
+  CLD2::Language cld2_language;
   const char* code;
 };
-constexpr std::array<SupportedLanguage, 8> kSupported = {{{"en", "en"},
-                                                          {"sv", "sv"},
-                                                          {"no", "nb"},
-                                                          {"nn", "nb"},
-                                                          {"da", "da"},
-                                                          {"ro", "ro"},
-                                                          {"fi", "fi"},
-                                                          {"de", "de"}}};
+constexpr std::array<SupportedLanguage, 8> kSupported = {{{CLD2::ENGLISH, "en"},
+                                                          {CLD2::SWEDISH, "sv"},
+                                                          {CLD2::NORWEGIAN, "nb"},
+                                                          {CLD2::NORWEGIAN_N, "nb"},
+                                                          {CLD2::DANISH, "da"},
+                                                          {CLD2::ROMANIAN, "ro"},
+                                                          {CLD2::FINNISH, "fi"},
+                                                          {CLD2::GERMAN, "de"}}};
 
 const char* SupportedCode(CLD2::Language language) {
-  const char* cld2_code = CLD2::LanguageCode(language);
   for (const SupportedLanguage& supported : kSupported) {
-    if (std::strcmp(supported.cld2_code, cld2_code) == 0) return supported.code;
+    if (supported.cld2_language == language) return supported.code;
   }
   return nullptr;
 }
-
 
 // Function words used by only one of Swedish, Norwegian (Bokmål) and Danish. CLD2 confuses the
 // three on short texts (it reads most short Danish as Norwegian); when it picks one of them, a
@@ -98,13 +98,9 @@ bool IsScandinavian(std::string_view code) { return code == "sv" || code == "nb"
 
 // CLD2's language for one of our codes; UNKNOWN_LANGUAGE for anything else.
 CLD2::Language Cld2LanguageOf(std::string_view code) {
-  if (code == "en") return CLD2::ENGLISH;
-  if (code == "sv") return CLD2::SWEDISH;
-  if (code == "nb") return CLD2::NORWEGIAN;
-  if (code == "da") return CLD2::DANISH;
-  if (code == "ro") return CLD2::ROMANIAN;
-  if (code == "fi") return CLD2::FINNISH;
-  if (code == "de") return CLD2::GERMAN;
+  for (const SupportedLanguage& supported : kSupported) {
+    if (code == supported.code) return supported.cld2_language;
+  }
   return CLD2::UNKNOWN_LANGUAGE;
 }
 
@@ -130,13 +126,13 @@ LanguageGuess Identify(std::string_view text, CLD2::Language hinted) {
       guess.percent = percent3[rank];
       guess.is_reliable = is_reliable && rank == 0;
       const std::string_view cld2_pick = code;
-      if (cld2_pick == "sv" || cld2_pick == "nb" || cld2_pick == "da") {
+      if (IsScandinavian(cld2_pick)) {
         if (const char* voted = ScandinavianVote(text); voted != nullptr && cld2_pick != voted) {
           code = voted;
           guess.is_reliable = false;
         }
       }
-      guess.code.assign(code, std::strlen(code));
+      guess.code = std::string(code);
       return guess;
     }
   }
@@ -180,11 +176,19 @@ bool AreScandinavianSiblings(std::string_view first, std::string_view second) {
   return first != second && IsScandinavian(first) && IsScandinavian(second);
 }
 
+const std::vector<std::string>& SupportedLanguages() {
+  static const std::vector<std::string> kCodes = [] {
+    std::vector<std::string> codes;
+    for (const SupportedLanguage& supported : kSupported) {
+      if (std::find(codes.begin(), codes.end(), supported.code) == codes.end()) codes.emplace_back(supported.code);
+    }
+    return codes;
+  }();
+  return kCodes;
+}
+
 bool IsSupportedLanguage(std::string_view code) {
-  for (const SupportedLanguage& supported : kSupported) {
-    if (code == supported.code) return true;
-  }
-  return false;
+  return std::find(SupportedLanguages().begin(), SupportedLanguages().end(), code) != SupportedLanguages().end();
 }
 
 }  // namespace cxm::text

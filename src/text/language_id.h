@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cxm::text {
 
@@ -28,7 +29,9 @@ LanguageGuess IdentifyLanguage(std::string_view text);
 // is IdentifyLanguage. bench/langid_eval measures both the right and a wrong expectation.
 LanguageGuess IdentifyLanguage(std::string_view text, std::string_view expected);
 
-// Whether `code` is one of the languages above (not "und").
+// The languages above, in a fixed order: en, sv, nb, da, ro, fi, de.
+const std::vector<std::string>& SupportedLanguages();
+// Whether `code` is one of them (not "und").
 bool IsSupportedLanguage(std::string_view code);
 
 // Two different ones of sv, nb and da: the siblings that short texts cannot tell apart.
