@@ -121,6 +121,6 @@ ours=$(taskset -c 0 "$build/bench/emotion_speed" "$work/speed.txt" "$work/cxm.mo
 ours_speed=$(echo "$ours" | sed -n 's/.* = \([0-9]*\) texts\/s.*/\1/p')
 printf '\n%-58s %14s\n' "speed over $speed_lines real sentences, one core" "texts/s"
 printf '%-58s %14s\n' "fastText predict-prob, 28 GoEmotions labels (peer)" "$peer_speed"
-printf '%-58s %14s\n' "cxm: language, 99 outputs, 4 views, valence, arousal" "$ours_speed"
+printf '%-58s %14s\n' "cxm: language, 108 outputs, 4 views, valence, arousal" "$ours_speed"
 printf 'ratio cxm/peer %.2f; peer model load %.2f s taken off its time; %s\n' \
   "$(echo "scale=3; $ours_speed / $peer_speed" | bc)" "$peer_load_s" "$ours"

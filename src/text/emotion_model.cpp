@@ -80,7 +80,8 @@ const std::vector<std::string>& EmotionModel::HeadLanguages() { return Supported
 const std::vector<EmotionModel::LanguageHead>& EmotionModel::LanguageHeads() {
   // After the five shared heads, in this order.
   static const std::vector<LanguageHead> kHeads = {{View::kEkman, "sv", kSentimentSoftmax + 1},
-                                                   {View::kPlutchik, "fi", kSentimentSoftmax + 2}};
+                                                   {View::kPlutchik, "fi", kSentimentSoftmax + 2},
+                                                   {View::kPlutchik, "ro", kSentimentSoftmax + 3}};
   return kHeads;
 }
 
