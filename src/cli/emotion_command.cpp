@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "common/strings.h"
 #include "text/emotion_model.h"
 #include "text/language_id.h"
 
@@ -16,13 +17,14 @@ Command AddEmotionCommand(CLI::App& app) {
   CLI::App* command = app.add_subcommand("emotion", "emotions, sentiment, valence and arousal of text, as JSON lines");
   command->add_option("text", *text, "the text (default: one text per line from stdin)");
   command->add_option("--model", *model_path, "model file (default: $CXM_MODEL or the committed model)");
+  const std::string languages = Join(text::SupportedLanguages(), ", ");
   command->add_option("--language", *language,
-                      "the language the writers are known to write (en, sv, nb, da, ro, fi, de): taken where "
+                      "the language the writers are known to write (" + languages + "): taken where "
                       "the text alone leaves it unsure; a text reliably in another language keeps that one");
-  return {command, [text, model_path, language](const GlobalOptions&) -> Status {
+  return {command, [text, model_path, language, languages](const GlobalOptions&) -> Status {
     const std::string expected = text::NormalizeLanguageCode(*language);
     if (!language->empty() && !text::IsSupportedLanguage(expected)) {
-      return Status::InvalidArgument("--language: '" + *language + "' is not one of en, sv, nb, da, ro, fi, de");
+      return Status::InvalidArgument("--language: '" + *language + "' is not one of " + languages);
     }
     CXM_ASSIGN_OR_RETURN(const text::EmotionModel model,
                          text::EmotionModel::Load(*model_path));
