@@ -14,6 +14,7 @@ if(NOT TARGET tomlplusplus::tomlplusplus)
 endif()
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 # CLD2 (language identification) ships no CMake or pkg-config file.
 find_path(CLD2_INCLUDE_DIR cld2/public/compact_lang_det.h REQUIRED)
 find_library(CLD2_LIBRARY cld2 REQUIRED)

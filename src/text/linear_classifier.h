@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -79,14 +80,15 @@ class LinearClassifier {
   const std::vector<OutputHead>& heads() const { return heads_; }
   int head_offset(int head) const { return head_offsets_[static_cast<std::size_t>(head)]; }
 
-  // Model file (docs/model-format.md): magic "CXMLIN02", format version, sizes, heads, the
-  // caller's metadata text, weights quantised to int8 with one scale per output, biases,
-  // thresholds, and an FNV-1a checksum of everything before it. Io on a write failure.
+  // Model file (docs/model-format.md): magic "CXMLIN01", format version, then in one zstd
+  // frame: sizes, heads, the caller's metadata text, weights quantised to int8 with one scale
+  // per output, biases, thresholds; last an FNV-1a checksum of every byte before it. Io on a
+  // write failure.
   Status Save(const std::string& path, const std::string& metadata) const;
 
   struct Loaded;
   // NotFound for a missing file; kVersion for a newer format; InvalidArgument naming the file
-  // for a truncated or corrupt one (bad magic, sizes, checksum).
+  // for a truncated or corrupt one (bad magic, sizes, checksum). Reads v2 (uncompressed) too.
   static Result<Loaded> Load(const std::string& path);
 
  private:
@@ -115,6 +117,14 @@ class LinearClassifier {
   std::vector<float> scales_;           // [label]
   std::vector<float> bias_;        // [label]
   std::vector<float> thresholds_;  // [label]
+
+  // A loaded model's weights come from the file as int8: allocating the float ones only to
+  // drop them would put 113 MB (the emotion model) on the peak at every start.
+  enum class WeightsFrom { kTraining, kFile };
+  LinearClassifier(int bucket_count, std::vector<OutputHead> heads, WeightsFrom weights_from);
+
+  // The file's fields after the version (v2 as stored, v3 decompressed).
+  static Result<Loaded> ParseBody(std::string_view body, const std::string& path);
 };
 
 struct LinearClassifier::Loaded {

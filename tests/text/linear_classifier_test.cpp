@@ -1,9 +1,11 @@
 #include "text/linear_classifier.h"
 
 #include <algorithm>
+#include <cstring>
 #include <iterator>
 
 #include <gtest/gtest.h>
+#include <zstd.h>
 
 #include "common/strings.h"
 
@@ -145,6 +147,59 @@ TEST(LinearClassifierTest, CorruptTruncatedOrNewerModelFilesAreRefusedClearly) {
   EXPECT_EQ(future.error().code(), Status::Code::kVersion);
 
   EXPECT_EQ(LinearClassifier::Load(dir.File("absent.cxm")).error().code(), Status::Code::kNotFound);
+}
+
+// Format v3 keeps v2's fields in one zstd frame; a v2 file (the fields as they are) still
+// loads to the same model, and a v3 file whose stored size or frame lies is refused.
+TEST(LinearClassifierTest, CompressedFormatReadsLikeTheUncompressedOne) {
+  std::vector<Example> examples;
+  for (int repeat = 0; repeat < 40; ++repeat) {
+    examples.push_back({{1, 3}, {0}, 0b1, {}});
+    examples.push_back({{2, 3}, {1}, 0b1, {}});
+  }
+  LinearClassifier model(1 << 12, 2);  // mostly untouched buckets: zeros, as in a real model
+  model.Train(examples, {.epochs = 5});
+  cxm::testing::TempDir dir;
+  const std::string path = dir.File("model.cxm");
+  ASSERT_TRUE(model.Save(path, "meta").ok());
+  const std::string v3 = *ReadWholeFile(path);
+  const std::size_t weight_bytes = (1 << 12) * 2;  // int8, 4096 buckets x 2 outputs
+  EXPECT_LT(v3.size(), weight_bytes / 4) << "the untouched buckets' zeros should compress";
+
+  // v2: magic, version 2, the decompressed fields, checksum.
+  std::uint64_t body_size = 0;
+  std::memcpy(&body_size, v3.data() + 12, sizeof(body_size));
+  std::string body(body_size, '\0');
+  ASSERT_EQ(ZSTD_decompress(body.data(), body.size(), v3.data() + 20, v3.size() - 28), body_size);
+  std::string v2 = v3.substr(0, 8);
+  const std::uint32_t version2 = 2;
+  v2.append(reinterpret_cast<const char*>(&version2), sizeof(version2));
+  v2 += body;
+  const std::uint64_t checksum = StableHash(v2);
+  v2.append(reinterpret_cast<const char*>(&checksum), sizeof(checksum));
+  cxm::testing::WriteFile(path, v2);
+  Result<LinearClassifier::Loaded> from_v2 = LinearClassifier::Load(path);
+  ASSERT_TRUE(from_v2.has_value()) << from_v2.error();
+  cxm::testing::WriteFile(path, v3);
+  Result<LinearClassifier::Loaded> from_v3 = LinearClassifier::Load(path);
+  ASSERT_TRUE(from_v3.has_value()) << from_v3.error();
+  EXPECT_EQ(from_v3->metadata, "meta");
+  EXPECT_EQ(from_v2->classifier.Scores({1, 3}), from_v3->classifier.Scores({1, 3}));
+  EXPECT_EQ(from_v2->classifier.Scores({2}), from_v3->classifier.Scores({2}));
+  EXPECT_GT(from_v3->classifier.Scores({1, 3})[0], 0.5f);
+
+  // A lying size field, with a checksum that matches it: refused, not allocated or overrun.
+  for (const std::uint64_t lie : {body_size + 1, body_size - 1, std::uint64_t{1} << 40}) {
+    std::string forged = v3.substr(0, v3.size() - 8);
+    std::memcpy(forged.data() + 12, &lie, sizeof(lie));
+    const std::uint64_t forged_checksum = StableHash(forged);
+    forged.append(reinterpret_cast<const char*>(&forged_checksum), sizeof(forged_checksum));
+    cxm::testing::WriteFile(path, forged);
+    Result<LinearClassifier::Loaded> refused = LinearClassifier::Load(path);
+    ASSERT_FALSE(refused.has_value()) << lie;
+    EXPECT_EQ(refused.error().code(), Status::Code::kInvalidArgument);
+    EXPECT_NE(refused.error().message().find(path), std::string::npos);
+  }
 }
 
 TEST(LinearClassifierTest, HeadsLearnOnlyFromExamplesThatKnowThem) {
