@@ -13,6 +13,7 @@ namespace {
 
 constexpr std::size_t kBatchTexts = 16384;
 
+
 // A text waiting for its score, with the key it is stored under.
 struct PendingText {
   bool is_message = true;
@@ -70,6 +71,62 @@ Status AppendScores(store::Appender& appender, const std::vector<PendingText>& p
 
 }  // namespace
 
+Result<InteractionLanguages> InteractionLanguages::Load(store::Connection& connection) {
+  CXM_ASSIGN_OR_RETURN(store::QueryResult rows, connection.Query(
+      "SELECT hash(i.interaction_id), c.language FROM interactions i "
+      "JOIN customers c ON c.customer_id = i.customer_id WHERE c.language IS NOT NULL"));
+  InteractionLanguages languages;
+  while (std::optional<store::DataChunk> chunk = rows.NextChunk()) {
+    const store::ColumnView hash = chunk->Column(0);
+    const store::ColumnView language = chunk->Column(1);
+    for (std::uint64_t row = 0; row < chunk->RowCount(); ++row) languages.Add(hash.UInt64(row), language.Text(row));
+  }
+  languages.Finish();
+  return languages;
+}
+
+void InteractionLanguages::Add(std::uint64_t hash, std::string_view code) {
+  // Customers' codes come in runs of few values: normalise on change only.
+  if (keys_.empty() || code != last_code_) {
+    last_index_ = IndexOf(code);
+    last_code_.assign(code);
+  }
+  keys_.push_back((hash & kHashBits) | last_index_);
+}
+
+void InteractionLanguages::Finish() {
+  std::sort(keys_.begin(), keys_.end());
+  // Equal hashes with different languages: none of them keeps one.
+  for (std::size_t first = 0; first < keys_.size();) {
+    std::size_t end = first + 1;
+    bool languages_differ = false;
+    while (end < keys_.size() && (keys_[end] & kHashBits) == (keys_[first] & kHashBits)) {
+      languages_differ = languages_differ || keys_[end] != keys_[first];
+      ++end;
+    }
+    if (languages_differ) {
+      for (std::size_t idx = first; idx < end; ++idx) keys_[idx] &= kHashBits;
+    }
+    first = end;
+  }
+}
+
+const std::string& InteractionLanguages::Of(std::uint64_t hash) const {
+  const auto found = std::lower_bound(keys_.begin(), keys_.end(), hash & kHashBits);
+  if (found == keys_.end() || (*found & kHashBits) != (hash & kHashBits)) return languages_.front();
+  return languages_[*found & ~kHashBits];
+}
+
+std::uint64_t InteractionLanguages::IndexOf(std::string_view code) {
+  // Unsupported codes are as good as none to the engine, and keep the index within 8 bits.
+  const std::string normalised = text::NormalizeLanguageCode(code);
+  if (!text::IsSupportedLanguage(normalised)) return 0;
+  const auto found = std::find(languages_.begin(), languages_.end(), normalised);
+  if (found != languages_.end()) return static_cast<std::uint64_t>(found - languages_.begin());
+  languages_.push_back(normalised);
+  return languages_.size() - 1;
+}
+
 Result<ScoringSummary> ScoreNewTexts(store::Database& database, store::Connection& connection,
                                      const text::EmotionModel& model,
                                      const ScoringProgress& progress) {
@@ -77,15 +134,17 @@ Result<ScoringSummary> ScoreNewTexts(store::Database& database, store::Connectio
   CXM_TRY(connection.Execute(kTextEmotionsDdl));
   // Each text with its writer's language (customers.language): the engine takes it where the
   // text alone leaves the language unsure (short texts; Swedish, Norwegian and Danish).
+  // Customer turns find it through InteractionLanguages (built on the first that needs it, so
+  // a run with nothing new never builds it); feedback, far fewer rows, through the join.
   const std::string unscored =
-      "SELECT true AS is_message, m.interaction_id, m.seq, NULL::VARCHAR AS feedback_id, m.text, c.language "
-      "FROM messages m LEFT JOIN interactions i ON i.interaction_id = m.interaction_id "
-      "LEFT JOIN customers c ON c.customer_id = i.customer_id "
+      "SELECT true AS is_message, m.interaction_id, m.seq, NULL::VARCHAR AS feedback_id, m.text, "
+      "NULL::VARCHAR AS language, hash(m.interaction_id) AS interaction_hash "
+      "FROM messages m "
       "WHERE m.speaker = 'customer' AND m.text IS NOT NULL AND NOT EXISTS ("
       "  SELECT 1 FROM text_emotions t WHERE t.source = 'message' "
       "  AND t.interaction_id = m.interaction_id AND t.seq = m.seq) "
       "UNION ALL "
-      "SELECT false, NULL, NULL, f.feedback_id, f.text, c.language FROM feedback f "
+      "SELECT false, NULL, NULL, f.feedback_id, f.text, c.language, NULL FROM feedback f "
       "LEFT JOIN interactions i ON i.interaction_id = f.interaction_id "
       "LEFT JOIN customers c ON c.customer_id = coalesce(f.customer_id, i.customer_id) "
       "WHERE f.text IS NOT NULL AND NOT EXISTS ("
@@ -102,6 +161,7 @@ Result<ScoringSummary> ScoreNewTexts(store::Database& database, store::Connectio
   CXM_ASSIGN_OR_RETURN(store::Appender appender, writer.CreateAppender("text_emotions"));
   CXM_ASSIGN_OR_RETURN(store::QueryResult rows, connection.Query(unscored));
   ScoringSummary summary;
+  std::optional<InteractionLanguages> interaction_languages;
   std::vector<PendingText> pending;
   std::vector<std::string> texts, languages;
   const auto flush = [&]() -> Status {
@@ -126,17 +186,24 @@ Result<ScoringSummary> ScoreNewTexts(store::Database& database, store::Connectio
     const store::ColumnView feedback_id = chunk->Column(3);
     const store::ColumnView text = chunk->Column(4);
     const store::ColumnView language = chunk->Column(5);
+    const store::ColumnView interaction_hash = chunk->Column(6);
     for (std::uint64_t row = 0; row < chunk->RowCount(); ++row) {
       PendingText item;
       item.is_message = is_message.Bool(row);
       if (item.is_message) {
         item.interaction_id = interaction_id.Text(row);
         item.seq = seq.Int64(row);
+        if (!interaction_languages) {  // its own connection: `rows` streams on `connection`
+          CXM_ASSIGN_OR_RETURN(store::Connection lookup, database.Connect());
+          CXM_ASSIGN_OR_RETURN(InteractionLanguages loaded, InteractionLanguages::Load(lookup));
+          interaction_languages = std::move(loaded);
+        }
+        item.language = interaction_languages->Of(interaction_hash.UInt64(row));
       } else {
         item.feedback_id = feedback_id.Text(row);
+        if (!language.IsNull(row)) item.language = text::NormalizeLanguageCode(language.Text(row));
       }
       item.text = text.Text(row);
-      if (!language.IsNull(row)) item.language = text::NormalizeLanguageCode(language.Text(row));
       pending.push_back(std::move(item));
     }
     if (pending.size() >= kBatchTexts) CXM_TRY(flush());

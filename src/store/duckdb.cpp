@@ -68,6 +68,9 @@ std::string_view ColumnView::Text(std::uint64_t row_idx) const {
 std::int64_t ColumnView::Int64(std::uint64_t row_idx) const {
   return static_cast<std::int64_t*>(data_)[row_idx];
 }
+std::uint64_t ColumnView::UInt64(std::uint64_t row_idx) const {
+  return static_cast<std::uint64_t*>(data_)[row_idx];
+}
 double ColumnView::Double(std::uint64_t row_idx) const {
   return static_cast<double*>(data_)[row_idx];
 }

@@ -23,13 +23,15 @@
 namespace cxm::store {
 
 // One vector of a fetched chunk, read as the type its accessor names. REQUIRES: the column's
-// type matches (VARCHAR for Text, BIGINT for Int64, DOUBLE for Double, BOOLEAN for Bool).
+// type matches (VARCHAR for Text, BIGINT for Int64, UBIGINT for UInt64, DOUBLE for Double,
+// BOOLEAN for Bool).
 class ColumnView {
  public:
   ColumnView(duckdb_vector vector, std::uint64_t row_count);
   bool IsNull(std::uint64_t row_idx) const;
   std::string_view Text(std::uint64_t row_idx) const;
   std::int64_t Int64(std::uint64_t row_idx) const;
+  std::uint64_t UInt64(std::uint64_t row_idx) const;
   double Double(std::uint64_t row_idx) const;
   bool Bool(std::uint64_t row_idx) const;
 

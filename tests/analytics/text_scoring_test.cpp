@@ -69,6 +69,30 @@ TEST_F(ScoredCompanyTest, ScoresOnlyWhatIsNewAndNeverTwice) {
                   "WHERE t.language = c.language"), customer_turns * 95 / 100);
 }
 
+// Known answers for the customer-language lookup: codes normalised, unsupported ones and
+// unknown interactions give none, and hashes sharing the 56 stored bits keep a language only
+// when their customers agree on it.
+TEST(InteractionLanguagesTest, LooksUpNormalisedLanguagesAndDropsCollidingOnes) {
+  InteractionLanguages languages;
+  const std::uint64_t swedish = 0x1111'2222'3333'4400ULL, klingon = 0x5555'6666'7777'8800ULL;
+  const std::uint64_t collide = 0x9999'AAAA'BBBB'CC00ULL, agree = 0xDDDD'EEEE'FFFF'0000ULL;
+  languages.Add(swedish | 0x17, "sv-SE");
+  languages.Add(klingon, "tlh");
+  languages.Add(collide | 0x01, "da");   // same top 56 bits, another customer's language
+  languages.Add(collide | 0x02, "ro");
+  languages.Add(agree | 0x05, "NO");
+  languages.Add(agree | 0x06, "nb");
+  languages.Finish();
+  EXPECT_EQ(languages.Of(swedish | 0x17), "sv");
+  EXPECT_EQ(languages.Of(swedish), "sv");  // the low 8 bits are not stored
+  EXPECT_EQ(languages.Of(klingon), "");
+  EXPECT_EQ(languages.Of(collide | 0x01), "");
+  EXPECT_EQ(languages.Of(collide | 0x02), "");
+  EXPECT_EQ(languages.Of(agree | 0x05), "nb");
+  EXPECT_EQ(languages.Of(0x0123'4567'89AB'CD00ULL), "");  // no such interaction
+  EXPECT_EQ(languages.Of(0xFFFF'FFFF'FFFF'FF00ULL), "");  // past the last key
+}
+
 // The customer's language decides where the text alone leaves it open (short turns, the
 // Scandinavian siblings): more turns come out in it than identification from the text gives.
 TEST_F(ScoredCompanyTest, CustomersLanguageDecidesWhereTheTextLeavesItOpen) {
