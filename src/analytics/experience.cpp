@@ -96,12 +96,15 @@ constexpr const char* kCustomerStateSql = R"sql(
            count(*) FILTER (WHERE t.touchpoint = 'purchase') AS orders,
            min(t.ts) AS first_ts, max(t.ts) AS last_ts
     FROM touch t JOIN base b USING (customer_id) WHERE t.ts <= b.as_of GROUP BY 1),
+  -- A conversation's scored turns come through interaction_experience, whose `experienced` is
+  -- their mean: joining the turns to interactions again held a hash table of every
+  -- interaction_id string (1.06 GiB for that join alone at 1M customers, 0.14 GiB this way).
   voice AS (
-    SELECT customer_id, avg(valence) AS mean_valence, count(*) AS texts FROM (
-      SELECT i.customer_id, t.valence FROM text_emotions t JOIN interactions i USING (interaction_id)
-      WHERE t.source = 'message'
+    SELECT customer_id, sum(valence_sum) / sum(texts) AS mean_valence, sum(texts)::BIGINT AS texts FROM (
+      SELECT customer_id, experienced * evidence_count AS valence_sum, evidence_count AS texts
+      FROM interaction_experience WHERE evidence = 'conversation'
       UNION ALL
-      SELECT f.customer_id, t.valence FROM text_emotions t JOIN feedback f USING (feedback_id)
+      SELECT f.customer_id, t.valence, 1 FROM text_emotions t JOIN feedback f USING (feedback_id)
       WHERE t.source = 'feedback' AND f.customer_id IS NOT NULL) GROUP BY 1),
   answers AS (
     SELECT customer_id, arg_max(nps, ts) AS last_nps, count(*) AS nps_answers

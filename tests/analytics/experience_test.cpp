@@ -108,6 +108,11 @@ TEST_F(ExperienceTest, MemoryDecaysAndWeighsBadMomentsByLambda) {
   EXPECT_NEAR(Value("SELECT memory FROM customer_state WHERE customer_id = 'C2'"), 0.0, 1e-12);
   EXPECT_EQ(Count("SELECT orders FROM customer_state WHERE customer_id = 'C2'"), 1);
   EXPECT_EQ(Count("SELECT count(*) FROM customer_state WHERE quadrant IS NULL"), 0);
+  // Their own words: C1's four turns (0.2, -0.6, 0.1, 0.5); C2 wrote nothing.
+  EXPECT_NEAR(Value("SELECT mean_valence FROM customer_state WHERE customer_id = 'C1'"), 0.05, 1e-9);
+  EXPECT_EQ(Count("SELECT texts FROM customer_state WHERE customer_id = 'C1'"), 4);
+  EXPECT_EQ(Count("SELECT texts FROM customer_state WHERE customer_id = 'C2'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM customer_state WHERE customer_id = 'C2' AND mean_valence IS NULL"), 1);
 }
 
 // Purchase rates under the NBD model, worked by hand: four customers of one persona seen for
