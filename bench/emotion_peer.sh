@@ -16,6 +16,7 @@
 # Needs Debian's fasttext (installed here if missing; a benchmark peer, never a runtime need).
 #   bench/emotion_peer.sh            (after cmake --build --preset release)
 #   SEEDS="1" bench/emotion_peer.sh  (one draw each: about a third of the time)
+#   JOBS=N bench/emotion_peer.sh     (runs at a time; default: the cores)
 #   DATASETS="redv2 xed-ro" bench/emotion_peer.sh  (the peer on those only; no speed run
 #                                     unless goemotions is among them)
 set -euo pipefail
@@ -29,9 +30,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 read -r -a seeds <<< "${SEEDS:-1 2 3}"
-jobs=2  # this project's reference machine has 2 cores
+jobs=${JOBS:-$(nproc)}  # every run is deterministic (fastText single-threaded, cxm sequential in training): figures do not depend on it
 
-echo "training cxm with seeds ${seeds[*]} (cxm train --eval; one core each, $jobs at a time) ..." >&2
+echo "training cxm with seeds ${seeds[*]} (cxm train --eval, $jobs at a time) ..." >&2
 start=$(date +%s.%N)
 printf '%s\n' "${seeds[@]}" | xargs -P "$jobs" -I{} sh -c '
   seed={}; extra=""; [ "$seed" = "$3" ] && extra="--export-fasttext $2/splits"
@@ -62,7 +63,7 @@ peer_train_s=$(echo "$(date +%s.%N) - $start" | bc)
 # Thresholds per label on tune (0.01 steps, as cxm), macro/micro-F1 on eval, per run; the
 # setting with the best mean tuning macro-F1 over the seeds; cxm's evaluations beside it.
 python3 - "$work" "${seeds[@]}" > "$work/table.txt" <<'PY'
-import glob, os, re, statistics, sys
+import os, re, statistics, sys
 work, seeds = sys.argv[1], sys.argv[2:]
 
 def f1(tp, fp, fn):

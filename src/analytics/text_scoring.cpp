@@ -13,7 +13,6 @@ namespace {
 
 constexpr std::size_t kBatchTexts = 16384;
 
-
 // A text waiting for its score, with the key it is stored under.
 struct PendingText {
   bool is_message = true;
