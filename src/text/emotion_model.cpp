@@ -75,6 +75,11 @@ std::vector<OutputHead> EmotionModel::Heads() {
   return heads;
 }
 
+int EmotionModel::LanguageIdentificationHead() {
+  static const int kHead = static_cast<int>(Heads().size()) - 1;
+  return kHead;
+}
+
 const std::vector<std::string>& EmotionModel::HeadLanguages() { return SupportedLanguages(); }
 
 const std::vector<EmotionModel::LanguageHead>& EmotionModel::LanguageHeads() {
@@ -86,8 +91,7 @@ const std::vector<EmotionModel::LanguageHead>& EmotionModel::LanguageHeads() {
 }
 
 EmotionModel::EmotionModel(LinearClassifier classifier, FeatureOptions features, SentimentLexicon lexicon)
-    : language_head_(static_cast<int>(Heads().size()) - 1),
-      classifier_(std::move(classifier)),
+    : classifier_(std::move(classifier)),
       features_(features),
       lexicon_(std::move(lexicon)) {
   features_.lexicon = &lexicon_;
@@ -130,7 +134,7 @@ EmotionModel::ScoredText EmotionModel::ScoreText(std::string_view text, const st
   const std::vector<std::uint32_t> features = TextFeatures(tokens, hits, /*is_english=*/false);
   scored.scores = classifier_.ScoresChoosingLast(features, [&](const std::vector<float>& before) {
     const std::vector<std::string>& languages = HeadLanguages();
-    const float* probabilities = before.data() + classifier_.head_offset(language_head_);
+    const float* probabilities = before.data() + classifier_.head_offset(LanguageIdentificationHead());
     const std::size_t top =
         static_cast<std::size_t>(std::max_element(probabilities, probabilities + languages.size()) - probabilities);
     const std::string& pick = languages[top];

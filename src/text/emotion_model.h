@@ -66,10 +66,11 @@ class EmotionModel {
   };
   static const std::vector<LanguageHead>& LanguageHeads();
 
-  // The languages of the language-identification head (the last head, a softmax taught every
-  // training text's corpus language), in its output order: text/language_id.h's. It reads the text's own features,
-  // so identifying the language costs almost nothing beside the emotions; CLD2 decides only
-  // where the head is unsure (ScoreText).
+  // The language-identification head: the last head, a softmax taught every training text's
+  // corpus language, its outputs in HeadLanguages' order (text/language_id.h's). It reads the
+  // text's own features, so identifying the language costs almost nothing beside the
+  // emotions; CLD2 decides only where the head is unsure (ScoreText).
+  static int LanguageIdentificationHead();
   static const std::vector<std::string>& HeadLanguages();
 
   EmotionModel(LinearClassifier classifier, FeatureOptions features, SentimentLexicon lexicon);
@@ -135,7 +136,6 @@ class EmotionModel {
                                           bool is_english) const;
   std::uint32_t LanguageFeature(std::string_view language) const;
 
-  int language_head_ = 0;  // index of the "language" head
   LinearClassifier classifier_;
   FeatureOptions features_;
   SentimentLexicon lexicon_;

@@ -397,7 +397,7 @@ Example ToExample(const LabelledText& text, std::string_view corpus_language, Vi
   const std::vector<std::string>& languages = EmotionModel::HeadLanguages();
   const auto language = std::find(languages.begin(), languages.end(), corpus_language);
   if (language != languages.end()) {
-    const int head = static_cast<int>(classifier.heads().size()) - 1;  // "language", the last
+    const int head = EmotionModel::LanguageIdentificationHead();
     example.known_heads |= std::uint64_t{1} << head;
     example.labels.push_back(classifier.head_offset(head) + static_cast<int>(language - languages.begin()));
   }
