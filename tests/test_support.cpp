@@ -44,7 +44,11 @@ void WriteFile(const std::string& path, const std::string& contents) {
 }
 
 void StoreTest::SetUp() {
-  Result<store::Store> opened = store::Store::Open(dir_.File("cxm.duckdb"), {});
+  // Loads read fixtures, examples, shared data and files the test writes: the sandbox lets the
+  // store read those folders (cxm's commands name exact files instead).
+  Result<store::Store> opened = store::Store::Open(
+      dir_.File("cxm.duckdb"), {.readable_folders = {dir_.path().string(), FixturePath(""),
+                                                     ExamplePath(""), SharedDataPath("")}});
   ASSERT_TRUE(opened.has_value()) << opened.error();
   store_ = std::make_unique<store::Store>(std::move(opened).value());
 }

@@ -53,9 +53,13 @@ Command AddDemoCommand(CLI::App& app) {
     std::error_code error;
     std::filesystem::remove(db_path, error);
     std::filesystem::remove(db_path + ".wal", error);
-    CXM_ASSIGN_OR_RETURN(store::Store store, store::Store::Open(db_path, {}));
     std::vector<const store::TableSpec*> tables;
-    for (const store::TableSpec& table : store::CanonicalTables()) tables.push_back(&table);
+    std::vector<std::string> readable;
+    for (const store::TableSpec& table : store::CanonicalTables()) {
+      tables.push_back(&table);
+      readable.push_back((std::filesystem::path(generator.out_dir) / (table.name + ".csv")).string());
+    }
+    CXM_ASSIGN_OR_RETURN(store::Store store, store::Store::Open(db_path, {.readable_files = readable}));
     std::stable_sort(tables.begin(), tables.end(), [](const auto* left, const auto* right) {
       return left->load_order < right->load_order;
     });

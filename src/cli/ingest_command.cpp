@@ -1,5 +1,6 @@
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -30,7 +31,19 @@ Command AddIngestCommand(CLI::App& app) {
     if (options->files.empty() && options->mapping_path.empty()) {
       return Status::InvalidArgument("name the files to load (or a --map whose sources to load)");
     }
-    CXM_ASSIGN_OR_RETURN(store::Store store, store::Store::Open(global.db_path, {}));
+    // The store may read exactly the files this load names, decided before any of the
+    // mapping's expressions can run (store.h: the sandbox).
+    std::optional<ingest::Mapping> mapping;
+    std::vector<std::string> readable = options->files;
+    if (!options->mapping_path.empty()) {
+      CXM_ASSIGN_OR_RETURN(mapping, ingest::Mapping::Load(options->mapping_path));
+      CXM_ASSIGN_OR_RETURN(const std::vector<ingest::MappedFile> sources,
+                           ingest::ResolveSources(*mapping, options->files));
+      readable.clear();
+      for (const ingest::MappedFile& source : sources) readable.push_back(source.path);
+    }
+    CXM_ASSIGN_OR_RETURN(store::Store store,
+                         store::Store::Open(global.db_path, {.readable_files = readable}));
     CXM_ASSIGN_OR_RETURN(
         ingest::Loader loader,
         ingest::Loader::Create(&store, {.redact_pii = !options->keep_pii, .table = options->table}));
@@ -40,9 +53,8 @@ Command AddIngestCommand(CLI::App& app) {
       std::cout << fmt::format("{}: {}: loaded {}, rejected {}\n", load.source, load.table,
                                load.loaded, load.rejected);
     };
-    if (!options->mapping_path.empty()) {
-      CXM_ASSIGN_OR_RETURN(ingest::Mapping mapping, ingest::Mapping::Load(options->mapping_path));
-      CXM_ASSIGN_OR_RETURN(loads, loader.LoadWithMapping(mapping, options->files));
+    if (mapping.has_value()) {
+      CXM_ASSIGN_OR_RETURN(loads, loader.LoadWithMapping(*mapping, options->files));
     } else {
       // Each file is its own transaction: a bad file stops the command, but files already
       // loaded stay loaded (and say so).

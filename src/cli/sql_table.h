@@ -9,8 +9,10 @@
 
 namespace cxm::cli {
 
-// A statement the database refuses comes back as InvalidArgument (the user's SQL was wrong),
-// with DuckDB's message.
+// Runs one read-only query. Any other statement (COPY, EXPORT, ATTACH, INSTALL, SET, DML, DDL)
+// is refused as InvalidArgument naming its kind, before it runs; a statement the database
+// refuses (a syntax error, or reaching a file, which the sandbox forbids) comes back as
+// InvalidArgument too, with DuckDB's message.
 Result<TextTable> QueryToTable(store::Connection& connection, const std::string& sql);
 
 }  // namespace cxm::cli

@@ -23,6 +23,11 @@ using store::TableSpec;
 constexpr char kSourceTable[] = "__cxm_src";
 constexpr char kSkipRows[] = "__cxm_skip";
 
+// Customer data is from no earlier and no later than this: a year outside is a typo (99999-01-01,
+// 0024-03-05) that would otherwise pass as a timestamp and stretch every period.
+constexpr int kFirstYear = 1900;
+constexpr int kLastYear = 2100;
+
 // Formats accepted besides ISO 8601 (which TIMESTAMPTZ parses, with or without offset). Slashed
 // dates are day-first, as in the Nordics, Romania and the UK.
 constexpr char kTimestampFormats[] =
@@ -30,30 +35,59 @@ constexpr char kTimestampFormats[] =
     "'%d/%m/%Y', '%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M', '%Y/%m/%d', '%d-%m-%Y %H:%M:%S', "
     "'%d-%m-%Y %H:%M', '%d-%m-%Y', '%Y%m%d', '%Y%m%dT%H%M%S']";
 
+// The timestamp reader for a source's zone. Without a zone (UTC) a text without an offset is
+// UTC, which TIMESTAMPTZ's own cast does. With one, the cast cannot be told the zone (the
+// session's TimeZone is locked with the rest of the store's configuration, docs/security.md):
+// a text that carries an offset (Z, +01, +01:00) is cast as before, one that does not is read as
+// a wall-clock time in the zone. `zone` must be a name DuckDB knows (checked by the caller).
+std::string TimestampMacroSql(const std::string& zone) {
+  const std::string unix_seconds =
+      "CASE WHEN regexp_full_match(CAST(x AS VARCHAR), '[0-9]{9,10}') "
+      "THEN cxm_utc(to_timestamp(TRY_CAST(x AS BIGINT))) END";
+  if (zone.empty()) {
+    return fmt::format(R"sql(
+CREATE OR REPLACE TEMP MACRO cxm_ts(x) AS (CASE WHEN x IS NULL THEN NULL ELSE coalesce(
+  cxm_utc(TRY_CAST(x AS TIMESTAMPTZ)),
+  try_strptime(CAST(x AS VARCHAR), {0}),
+  {1}) END);
+)sql",
+                       kTimestampFormats, unix_seconds);
+  }
+  const std::string zone_literal = QuoteLiteral(zone);
+  return fmt::format(R"sql(
+CREATE OR REPLACE TEMP MACRO cxm_ts(x) AS (CASE WHEN x IS NULL THEN NULL ELSE coalesce(
+  CASE WHEN regexp_matches(CAST(x AS VARCHAR),
+                           '[0-9]:[0-9][0-9](:[0-9][0-9](\.[0-9]*)?)? *(Z|z|UTC|[+-][0-9][0-9](:?[0-9][0-9])?) *$')
+       THEN cxm_utc(TRY_CAST(x AS TIMESTAMPTZ))
+       ELSE cxm_utc(timezone({2}, TRY_CAST(x AS TIMESTAMP))) END,
+  cxm_utc(timezone({2}, try_strptime(CAST(x AS VARCHAR), {0}))),
+  {1}) END);
+)sql",
+                     kTimestampFormats, unix_seconds, zone_literal);
+}
+
 // SQL helpers available to mapping expressions and used by validation. Each returns NULL for a
 // value it cannot read, which validation turns into a reject. cxm_utc takes a TIMESTAMPTZ to a
 // plain UTC TIMESTAMP by arithmetic, several times faster than timezone('UTC', x).
+//
+// Whole numbers are plain decimal digits (a sign and a zero fraction as in 9.0, which exports
+// from data frames write, allowed): 7.5, 0x0A, 1e1 or 1_0 are not read as numbers, where
+// DuckDB's own cast would round 7.5 to 8 and read the others as 10.
 std::string HelperMacrosSql() {
-  return fmt::format(R"sql(
+  return R"sql(
 CREATE OR REPLACE TEMP MACRO cxm_utc(tstz) AS make_timestamp(epoch_us(tstz));
-CREATE OR REPLACE TEMP MACRO cxm_ts(x) AS (CASE WHEN x IS NULL THEN NULL ELSE coalesce(
-  cxm_utc(TRY_CAST(x AS TIMESTAMPTZ)),
-  cxm_utc(timezone(current_setting('TimeZone'), try_strptime(CAST(x AS VARCHAR), {0}))),
-  CASE WHEN regexp_full_match(CAST(x AS VARCHAR), '[0-9]{{9,10}}')
-       THEN cxm_utc(to_timestamp(TRY_CAST(x AS BIGINT))) END) END);
 CREATE OR REPLACE TEMP MACRO cxm_double_any(x) AS
   coalesce(TRY_CAST(x AS DOUBLE), TRY_CAST(replace(CAST(x AS VARCHAR), ',', '.') AS DOUBLE));
 CREATE OR REPLACE TEMP MACRO cxm_double(x) AS
   (CASE WHEN isfinite(cxm_double_any(x)) THEN cxm_double_any(x) END);
-CREATE OR REPLACE TEMP MACRO cxm_int(x) AS coalesce(TRY_CAST(x AS BIGINT),
-  CASE WHEN cxm_double(x) = trunc(cxm_double(x)) AND abs(cxm_double(x)) < 9e15
-       THEN CAST(cxm_double(x) AS BIGINT) END);
+CREATE OR REPLACE TEMP MACRO cxm_int(x) AS (CASE
+  WHEN regexp_full_match(trim(CAST(x AS VARCHAR)), '[+-]?[0-9]{1,15}(\.0+)?')
+  THEN CAST(CAST(trim(CAST(x AS VARCHAR)) AS DECIMAL(18, 1)) AS BIGINT) END);
 CREATE OR REPLACE TEMP MACRO cxm_bool(x) AS (CASE
   WHEN lower(trim(CAST(x AS VARCHAR))) IN ('true', 't', '1', 'yes', 'y', 'ja', 'j', 'da') THEN true
   WHEN lower(trim(CAST(x AS VARCHAR))) IN ('false', 'f', '0', 'no', 'n', 'nej', 'nei', 'nu') THEN false
   END);
-)sql",
-                     kTimestampFormats);
+)sql" + TimestampMacroSql("");
 }
 
 std::string TypedSql(const ColumnSpec& column, const std::string& raw, bool redact_pii) {
@@ -75,7 +109,8 @@ std::string TypeReason(ColumnType type) {
     case ColumnType::kTimestamp:
       return "is not a timestamp (ISO 8601 such as 2024-03-05T14:22:00+01:00, DD.MM.YYYY, "
              "DD/MM/YYYY or YYYY/MM/DD with optional HH:MM[:SS], or Unix seconds)";
-    case ColumnType::kInteger: return "is not a whole number";
+    case ColumnType::kInteger:
+      return "is not a whole number in plain digits (such as 7; not 7.5, 0x0A or 1e1)";
     case ColumnType::kDouble: return "is not a number";
     case ColumnType::kBoolean: return "is not true/false (also yes/no, 1/0)";
     case ColumnType::kText: return "is not text";
@@ -89,7 +124,7 @@ std::string FormatBound(double value) { return fmt::format("{}", value); }
 // so the same rule runs vectorised over every row (as a flag) and, for the few failing rows,
 // again to say which column failed and why.
 struct Check {
-  enum class Kind { kRequired, kType, kRange, kEnum };
+  enum class Kind { kRequired, kType, kRange, kYears, kEnum };
   const ColumnSpec* column;
   Kind kind;
   std::string reason;
@@ -104,6 +139,8 @@ struct Check {
         if (column->max_value) bounds.push_back(typed + " > " + FormatBound(*column->max_value));
         return Join(bounds, " OR ");
       }
+      case Kind::kYears:
+        return fmt::format("year({0}) < {1} OR year({0}) > {2}", typed, kFirstYear, kLastYear);
       case Kind::kEnum: {
         std::vector<std::string> quoted;
         for (const std::string& allowed : column->allowed) quoted.push_back(QuoteLiteral(allowed));
@@ -122,6 +159,10 @@ std::vector<Check> RowChecks(const TableSpec& table) {
     if (column.is_required) checks.push_back({&column, Check::Kind::kRequired, "is required but empty"});
     if (column.type != ColumnType::kText) {
       checks.push_back({&column, Check::Kind::kType, TypeReason(column.type)});
+    }
+    if (column.type == ColumnType::kTimestamp) {
+      checks.push_back({&column, Check::Kind::kYears,
+                        fmt::format("is outside the years {}..{}", kFirstYear, kLastYear)});
     }
     if (column.min_value || column.max_value) {
       checks.push_back({&column, Check::Kind::kRange,
@@ -155,15 +196,30 @@ std::string TypedRowsName(std::size_t plan_idx) {
   return fmt::format("__cxm_typed_rows_{}", plan_idx);
 }
 
+// A reject keeps enough of the offending value to find and fix it, never a whole megabyte.
+constexpr std::size_t kMaxRejectValueBytes = 1000;
+
+// The value as the rejects table keeps it: personal data redacted (whatever --keep-pii says:
+// the table is for finding a fault, not for reading customers' text), cut at a character
+// boundary past kMaxRejectValueBytes with the full size said.
+std::string RejectValue(const PiiRedactor& redactor, std::string_view value) {
+  std::string kept = redactor.Redact(value.substr(0, kMaxRejectValueBytes + 64));
+  if (value.size() <= kMaxRejectValueBytes && kept.size() <= kMaxRejectValueBytes + 64) return kept;
+  std::size_t cut = std::min(kept.size(), kMaxRejectValueBytes);
+  while (cut > 0 && (static_cast<unsigned char>(kept[cut]) & 0xC0) == 0x80) --cut;
+  kept.resize(cut);
+  return kept + fmt::format(" ... ({} bytes in all)", value.size());
+}
+
 // One row of the rejects table; an empty column means the whole row was at fault (NULL).
-Status AppendReject(store::Appender& rejects, std::string_view source, std::int64_t line,
-                    std::string_view table, std::string_view column, std::string_view value,
-                    std::string_view reason, std::string_view loaded_at) {
+Status AppendReject(store::Appender& rejects, const PiiRedactor& redactor, std::string_view source,
+                    std::int64_t line, std::string_view table, std::string_view column,
+                    std::string_view value, std::string_view reason, std::string_view loaded_at) {
   CXM_TRY(rejects.Append(source));
   CXM_TRY(rejects.Append(line));
   CXM_TRY(rejects.Append(table));
   CXM_TRY(column.empty() ? rejects.AppendNull() : rejects.Append(column));
-  CXM_TRY(rejects.Append(value));
+  CXM_TRY(rejects.Append(RejectValue(redactor, value)));
   CXM_TRY(rejects.Append(reason));
   CXM_TRY(rejects.Append(loaded_at));
   return rejects.EndRow();
@@ -319,7 +375,7 @@ Result<const TableSpec*> MatchTable(const std::vector<std::string>& header,
 
 Result<Loader> Loader::Create(store::Store* store, LoadOptions options) {
   CXM_TRY(RegisterHelpers(store->connection()));
-  return Loader(store, std::move(options));
+  return Loader(store, std::move(options), std::make_unique<const PiiRedactor>());
 }
 
 Result<std::vector<TableLoad>> Loader::LoadFile(const std::string& path) {
@@ -329,10 +385,9 @@ Result<std::vector<TableLoad>> Loader::LoadFile(const std::string& path) {
   return LoadStaged(path, format, "", std::move(plans));
 }
 
-Result<std::vector<TableLoad>> Loader::LoadWithMapping(const Mapping& mapping,
-                                                       const std::vector<std::string>& files) {
-  // Which files belong to which source.
-  std::vector<std::pair<std::string, const SourceSpec*>> work;
+Result<std::vector<MappedFile>> ResolveSources(const Mapping& mapping,
+                                               const std::vector<std::string>& files) {
+  std::vector<MappedFile> work;
   if (files.empty()) {
     for (const SourceSpec& source : mapping.sources) {
       const std::filesystem::path pattern = std::filesystem::path(mapping.folder) / source.pattern;
@@ -341,7 +396,9 @@ Result<std::vector<TableLoad>> Loader::LoadWithMapping(const Mapping& mapping,
       std::vector<std::string> matches;
       std::error_code error;
       for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
-        if (entry.is_regular_file() && GlobMatches(name_pattern, entry.path().filename().string())) {
+        // A link could point anywhere on the machine: a mapping reads only real files beside it.
+        if (entry.is_regular_file() && !entry.is_symlink() &&
+            GlobMatches(name_pattern, entry.path().filename().string())) {
           matches.push_back(entry.path().string());
         }
       }
@@ -351,30 +408,35 @@ Result<std::vector<TableLoad>> Loader::LoadWithMapping(const Mapping& mapping,
                                             pattern.string()));
       }
       std::sort(matches.begin(), matches.end());
-      for (std::string& match : matches) work.emplace_back(std::move(match), &source);
+      for (std::string& match : matches) work.push_back({std::move(match), &source});
     }
-  } else {
-    for (const std::string& file : files) {
-      const std::string name = std::filesystem::path(file).filename().string();
-      const SourceSpec* matched = nullptr;
-      for (const SourceSpec& source : mapping.sources) {
-        if (GlobMatches(std::filesystem::path(source.pattern).filename().string(), name)) {
-          matched = &source;
-          break;
-        }
-      }
-      if (matched == nullptr) {
-        std::vector<std::string> patterns;
-        for (const SourceSpec& source : mapping.sources) {
-          patterns.push_back(source.name + " = " + source.pattern);
-        }
-        return Status::InvalidArgument(fmt::format("{}: matches no source of {} ({})", file,
-                                                   mapping.path, Join(patterns, "; ")));
-      }
-      work.emplace_back(file, matched);
-    }
+    return work;
   }
+  for (const std::string& file : files) {
+    const std::string name = std::filesystem::path(file).filename().string();
+    const SourceSpec* matched = nullptr;
+    for (const SourceSpec& source : mapping.sources) {
+      if (GlobMatches(std::filesystem::path(source.pattern).filename().string(), name)) {
+        matched = &source;
+        break;
+      }
+    }
+    if (matched == nullptr) {
+      std::vector<std::string> patterns;
+      for (const SourceSpec& source : mapping.sources) {
+        patterns.push_back(source.name + " = " + source.pattern);
+      }
+      return Status::InvalidArgument(fmt::format("{}: matches no source of {} ({})", file,
+                                                 mapping.path, Join(patterns, "; ")));
+    }
+    work.push_back({file, matched});
+  }
+  return work;
+}
 
+Result<std::vector<TableLoad>> Loader::LoadWithMapping(const Mapping& mapping,
+                                                       const std::vector<std::string>& files) {
+  CXM_ASSIGN_OR_RETURN(const std::vector<MappedFile> work, ResolveSources(mapping, files));
   std::vector<TableLoad> loads;
   for (const auto& [file, source] : work) {
     std::vector<DerivationPlan> plans;
@@ -429,8 +491,9 @@ Result<std::vector<TableLoad>> Loader::LoadStaged(const std::string& path, FileF
     }
   } drop_temps{&connection, plans.size()};
 
-  // Timestamps without an offset are read in the source's zone (SET takes no parameters; the
-  // zone name is checked against DuckDB's list first, so only a known name reaches the SQL).
+  // Timestamps without an offset are read in the source's zone: cxm_ts is redefined for this
+  // file (the zone name is checked against DuckDB's list first, so only a known name reaches
+  // the SQL) and back to UTC afterwards, whatever happens.
   if (!timezone.empty()) {
     CXM_ASSIGN_OR_RETURN(store::Statement known,
                          connection.Prepare("SELECT count(*)::BIGINT FROM pg_timezone_names() "
@@ -442,13 +505,13 @@ Result<std::vector<TableLoad>> Loader::LoadStaged(const std::string& path, FileF
                                                  "as Europe/Stockholm)",
                                                  path, timezone));
     }
-    CXM_TRY(connection.Execute("SET TimeZone = " + QuoteLiteral(timezone)));
+    CXM_TRY(connection.Execute(TimestampMacroSql(timezone)));
   }
   struct ResetZone {
     store::Connection* connection;
     bool is_set;
     ~ResetZone() {
-      if (is_set) (void)connection->Execute("SET TimeZone = 'UTC'");
+      if (is_set) (void)connection->Execute(TimestampMacroSql(""));
     }
   } reset_zone{&connection, !timezone.empty()};
 
@@ -458,13 +521,15 @@ Result<std::vector<TableLoad>> Loader::LoadStaged(const std::string& path, FileF
   // mapping is read and converted in one pass; its text is staged only to explain rejects.
   const bool is_single_pass = plans.size() == 1 && plans[0].is_identity &&
                               (format == FileFormat::kCsv || format == FileFormat::kTsv);
-  StagedFile staged{.path = path, .format = format, .table = kSourceTable};
+  CXM_ASSIGN_OR_RETURN(const RecordScan scan, ScanRecords(path, format));
+  StagedFile staged{.path = path, .format = format, .table = kSourceTable, .scan = scan};
   if (is_single_pass) {
-    Result<std::vector<std::string>> header = ReadDelimitedHeader(connection, path, format);
+    Result<std::vector<std::string>> header =
+        ReadDelimitedHeader(connection, path, format, scan.longest_record_bytes);
     if (!header.has_value()) return FileReadError(path, format, header.error());
     staged.columns = std::move(header).value();
   } else {
-    CXM_ASSIGN_OR_RETURN(staged, StageFile(connection, path, format, kSourceTable));
+    CXM_ASSIGN_OR_RETURN(staged, StageFile(connection, path, format, kSourceTable, scan));
   }
   if (plans.size() == 1 && plans[0].is_identity) {
     CXM_ASSIGN_OR_RETURN(plans[0].target, MatchTable(staged.columns, options_.table, path));
@@ -496,7 +561,7 @@ Result<std::vector<TableLoad>> Loader::LoadStaged(const std::string& path, FileF
     CXM_ASSIGN_OR_RETURN(store::Appender rejects, connection.CreateAppender("rejects"));
     const std::string loaded_at = CurrentUtcTimestamp();
     for (const RowReject& reject : staged.parse_rejects) {
-      CXM_TRY(AppendReject(rejects, path, reject.line, loads[0].table, reject.column, reject.value,
+      CXM_TRY(AppendReject(rejects, *redactor_, path, reject.line, loads[0].table, reject.column, reject.value,
                            reject.reason, loaded_at));
     }
     CXM_TRY(rejects.Close());
@@ -592,7 +657,7 @@ Status Loader::BuildCandidates(const StagedFile& staged, const DerivationPlan& p
 Status Loader::EnsureStaged(StagedFile* staged, const DerivationPlan& plan, std::size_t plan_idx) {
   if (staged->is_staged) return Status::Ok();
   CXM_ASSIGN_OR_RETURN(*staged, StageFile(store_->connection(), staged->path, staged->format,
-                                          kSourceTable));
+                                          kSourceTable, staged->scan));
   return BuildCandidates(*staged, plan, plan_idx);
 }
 
@@ -628,8 +693,20 @@ Status Loader::BuildTyped(StagedFile* staged, const DerivationPlan& plan, std::s
                                        QuoteIdentifier(check.column->name)) +
                        ", false)");
   }
+  // A record over the size limit (only a file whose scan found one pays for this check).
+  const bool has_long_records = staged->scan.has_long_records();
+  if (has_long_records) {
+    std::vector<std::string> raws;
+    for (const ColumnSpec& column : target.columns) {
+      raws.push_back("coalesce(CAST(" + QuoteIdentifier("__raw_" + column.name) + " AS VARCHAR), '')");
+    }
+    const std::string record_bytes = "strlen(concat(" + Join(raws, ", ") + "))";
+    failures.push_back(fmt::format("{} > {}", record_bytes, kMaxRecordBytes));
+    outer.push_back(record_bytes + " AS __record_bytes");
+  }
   outer.push_back((failures.empty() ? "false" : Join(failures, " OR ")) + " AS __bad");
-  const std::string from = is_single_pass ? DelimitedReaderSql() : CandidatesName(plan_idx);
+  const std::string from = is_single_pass ? DelimitedReaderSql(staged->scan.longest_record_bytes)
+                                          : CandidatesName(plan_idx);
   if (is_single_pass) CXM_TRY(DropParserRejects(connection));
   CXM_ASSIGN_OR_RETURN(store::Statement create,
                        connection.Prepare(fmt::format("CREATE OR REPLACE TEMP TABLE {} AS SELECT {} "
@@ -656,6 +733,23 @@ Status Loader::BuildTyped(StagedFile* staged, const DerivationPlan& plan, std::s
   CXM_ASSIGN_OR_RETURN(store::QueryResult bad_count,
                        connection.Query(fmt::format("SELECT count(*)::BIGINT FROM {} WHERE __bad", typed_rows)));
   if (bad_count.ScalarInt64().value_or(0) == 0) return Status::Ok();
+  if (has_long_records) {
+    // Said once per record, before any column check could quote megabytes of it.
+    CXM_ASSIGN_OR_RETURN(
+        store::QueryResult long_rows,
+        connection.Query(fmt::format("SELECT __row::BIGINT, __record_bytes::BIGINT FROM {} WHERE "
+                                     "__record_bytes > {} ORDER BY __row",
+                                     typed, kMaxRecordBytes)));
+    while (std::optional<store::DataChunk> chunk = long_rows.NextChunk()) {
+      for (std::uint64_t row_idx = 0; row_idx < chunk->RowCount(); ++row_idx) {
+        pending->push_back({.row = chunk->Column(0).Int64(row_idx),
+                            .reason = fmt::format("the record holds {:.1f} MB, over the {} MB limit "
+                                                  "for one record",
+                                                  static_cast<double>(chunk->Column(1).Int64(row_idx)) / (1 << 20),
+                                                  kMaxRecordBytes >> 20)});
+      }
+    }
+  }
   // The few failing rows, again, check by check, to name each column and reason.
   CXM_TRY(EnsureStaged(staged, plan, plan_idx));
   const std::string bad_rows = fmt::format("(SELECT * FROM {} WHERE __row IN (SELECT __row FROM {} "
@@ -780,7 +874,7 @@ Result<TableLoad> Loader::StoreTyped(StagedFile* staged_file, const DerivationPl
         reason = fmt::format("repeats the key of line {}, which was kept (the last row wins)", kept_line);
       }
       rejected_rows.insert(reject.row);
-      CXM_TRY(AppendReject(rejects, staged.path, line, target.name, reject.column, reject.value,
+      CXM_TRY(AppendReject(rejects, *redactor_, staged.path, line, target.name, reject.column, reject.value,
                            reason, loaded_at));
     }
     CXM_TRY(rejects.Close());

@@ -14,11 +14,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "ingest/mapping.h"
+#include "ingest/pii_redactor.h"
 #include "ingest/source_file.h"
 #include "store/schema.h"
 #include "store/store.h"
@@ -38,6 +40,18 @@ struct TableLoad {
   std::int64_t rejected = 0;
 };
 
+// A file to load and the [sources] entry it belongs to.
+struct MappedFile {
+  std::string path;
+  const SourceSpec* source = nullptr;  // points into the Mapping
+};
+
+// Which files a mapping load reads: each of `files` matched to a source by its name or, with
+// none, every source's glob expanded in the mapping's folder (regular files only, no links).
+// The CLI opens the store's sandbox to exactly these files before anything in the mapping runs.
+Result<std::vector<MappedFile>> ResolveSources(const Mapping& mapping,
+                                               const std::vector<std::string>& files);
+
 class Loader {
  public:
   struct PendingReject;  // a reject before its line number is resolved (loader.cpp)
@@ -54,7 +68,8 @@ class Loader {
                                                  const std::vector<std::string>& files);
 
  private:
-  Loader(store::Store* store, LoadOptions options) : store_(store), options_(std::move(options)) {}
+  Loader(store::Store* store, LoadOptions options, std::unique_ptr<const PiiRedactor> redactor)
+      : store_(store), options_(std::move(options)), redactor_(std::move(redactor)) {}
 
   struct CanonicalColumn {
     std::string name;
@@ -91,6 +106,7 @@ class Loader {
 
   store::Store* store_;
   LoadOptions options_;
+  std::unique_ptr<const PiiRedactor> redactor_;  // for rejects' values
 };
 
 // The canonical table a header fits: `requested` if given (unknown columns are an error),

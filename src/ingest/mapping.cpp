@@ -90,6 +90,16 @@ Result<Mapping> Mapping::Parse(const std::string& text, const std::string& path)
       if (source.pattern.empty()) {
         return fail(node, fmt::format("source '{}' needs a 'path'", source.name));
       }
+      // A mapping may come from someone else: it reads files beside it, never elsewhere.
+      const std::filesystem::path pattern(source.pattern);
+      bool leaves_folder = pattern.is_absolute() || source.pattern.starts_with('~');
+      for (const std::filesystem::path& part : pattern) leaves_folder |= part == "..";
+      if (leaves_folder) {
+        return fail(*table.get("path"),
+                    fmt::format("source '{}': path '{}' must name files in the mapping's own folder "
+                                "or below it (no absolute path, no '..')",
+                                source.name, source.pattern));
+      }
       if (!source.format.empty() && source.format != "csv" && source.format != "tsv" &&
           source.format != "jsonl" && source.format != "parquet") {
         return fail(*table.get("format"),

@@ -17,13 +17,47 @@ constexpr std::string_view kCard = "[CARD]";
 constexpr std::string_view kIban = "[IBAN]";
 constexpr std::string_view kNationalId = "[NATIONAL_ID]";
 
-// Group 1: e-mail. Group 2: IBAN-shaped (letters, check digits, up to 30 alphanumerics in
-// optional groups). Group 3: a run of digits with single space or hyphen separators,
-// optionally led by '+'.
+// Group 1: e-mail (a local host such as anna@localhost too). Group 2: IBAN-shaped (letters,
+// check digits, up to 30 alphanumerics in optional groups). Group 3: a run of digits with single
+// space, hyphen or dot separators, optionally led by '+' or by an area code in parentheses
+// ("(070) 123 45 67").
 constexpr char kCandidatePattern[] =
-    R"(([A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}))"
+    R"(([A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*))"
     R"(|\b([A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30})\b)"
-    R"(|(\+?[0-9](?:[ \-]?[0-9])*))";
+    R"(|(\+?(?:\([0-9]{1,5}\) ?)?[0-9](?:[ \-.]?[0-9])*))";
+
+// Words that label the number right after them as an order, invoice or parcel number, in the
+// five languages: "ordernr 0123456789" is not a phone number. Only the one or two tokens just
+// before the number count ("order nr 0123456789", "#0123456789"), so "my order is late, call
+// 0701234567" is still redacted.
+constexpr std::string_view kReferenceWords[] = {
+    "order",   "ordre",  "beställning", "bestilling", "comand", "invoice", "faktura", "factur",
+    "ref",     "tracking", "sändning",  "forsendelse", "colet", "kolli",   "awb",     "kundnr",
+    "kundenr", "#"};
+
+bool IsAsciiAlnum(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+bool FollowsReferenceWord(std::string_view text, std::size_t begin) {
+  std::size_t end = begin;
+  for (int token_idx = 0; token_idx < 2; ++token_idx) {
+    while (end > 0 && text[end - 1] == ' ') --end;
+    std::size_t token_begin = end;
+    while (token_begin > 0 && text[token_begin - 1] != ' ' && end - token_begin < 24) --token_begin;
+    if (token_begin == end) return false;
+    std::string token;
+    for (std::size_t idx = token_begin; idx < end; ++idx) {
+      const char c = text[idx];
+      token += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    for (std::string_view word : kReferenceWords) {
+      if (token.starts_with(word)) return true;
+    }
+    end = token_begin;
+  }
+  return false;
+}
 
 std::string DigitsOf(std::string_view run) {
   std::string digits;
@@ -208,6 +242,11 @@ std::string PiiRedactor::Redact(std::string_view text) const {
       } else {
         out.append(match);
       }
+    } else if ((match_begin > 0 && IsAsciiAlnum(text[match_begin - 1])) ||
+               (match_end < text.size() && IsAsciiAlnum(text[match_end]))) {
+      out.append(match);  // digits inside a code: JJD0001234567890, A1234567890B
+    } else if (ClassifyNumber(match) == kPhone && FollowsReferenceWord(text, match_begin)) {
+      out.append(match);  // a labelled order or parcel number of a phone number's length
     } else {
       RedactNumberRun(match, &out);
     }

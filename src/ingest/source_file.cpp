@@ -7,12 +7,15 @@
 #include <fmt/format.h>
 
 #include "common/strings.h"
+#include "store/store.h"
 
 namespace cxm::ingest {
 namespace {
 
-// A quoted field may hold a long comment; lines beyond this are rejected, not fatal.
-constexpr std::int64_t kMaxLineBytes = 8 << 20;
+// A record holding more than kMaxRecordBytes is rejected on its own line (source_file.h).
+// DuckDB's reader fails the whole file on a record over its max_line_size, so the reader is
+// given a limit above the longest record the file holds, up to kMaxReadableRecordBytes.
+constexpr std::int64_t kMaxReadableRecordBytes = std::int64_t{256} << 20;
 
 bool EndsWith(const std::string& text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -53,23 +56,76 @@ Status CollectParserRejects(store::Connection& connection, std::vector<RowReject
   return Status::Ok();
 }
 
-std::string DelimitedReaderSql() {
+std::string DelimitedReaderSql(std::int64_t max_record_bytes) {
+  const std::int64_t limit = std::max(max_record_bytes + 1, kMaxRecordBytes);
   return fmt::format(
       "read_csv($1, all_varchar = true, header = true, delim = $2, quote = '\"', escape = '\"', "
       "store_rejects = true, max_line_size = {}, buffer_size = {}, compression = 'auto')",
-      kMaxLineBytes, 4 * kMaxLineBytes);
+      limit, 4 * limit);
+}
+
+Result<RecordScan> ScanRecords(const std::string& path, FileFormat format) {
+  RecordScan scan;
+  if (format != FileFormat::kCsv && format != FileFormat::kTsv) return scan;
+  if (ToLower(path).ends_with(".gz")) return scan;  // DuckDB decompresses; see the header
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Status::Io(path + ": cannot be read");
+  // Records end at a newline outside quotes; a doubled quote toggles twice and changes nothing.
+  std::vector<char> block(std::size_t{1} << 20);
+  bool is_quoted = false;
+  std::int64_t line = 1;
+  std::int64_t record_line = 1;
+  std::int64_t record_bytes = 0;
+  const auto end_record = [&] {
+    if (record_bytes > scan.longest_record_bytes) {
+      scan.longest_record_bytes = record_bytes;
+      scan.longest_record_line = record_line;
+    }
+    record_bytes = 0;
+  };
+  while (file) {
+    file.read(block.data(), static_cast<std::streamsize>(block.size()));
+    const std::size_t count = static_cast<std::size_t>(file.gcount());
+    for (std::size_t idx = 0; idx < count; ++idx) {
+      const char c = block[idx];
+      if (c == '"') is_quoted = !is_quoted;
+      if (c != '\n') {
+        ++record_bytes;
+        continue;
+      }
+      ++line;
+      if (is_quoted) {
+        ++record_bytes;
+        continue;
+      }
+      end_record();
+      record_line = line;
+    }
+  }
+  end_record();
+  if (scan.longest_record_bytes > kMaxReadableRecordBytes) {
+    return Status::InvalidArgument(fmt::format(
+        "{}:{}: a record of {} MB; cxm rejects records over {} MB one by one but cannot read "
+        "one over {} MB at all: split or shorten it (an unclosed quote makes the rest of the "
+        "file one record)",
+        path, scan.longest_record_line, scan.longest_record_bytes >> 20, kMaxRecordBytes >> 20,
+        kMaxReadableRecordBytes >> 20));
+  }
+  return scan;
 }
 
 Status BindDelimitedReader(store::Statement& statement, const std::string& path, FileFormat format) {
   const char delimiter = format == FileFormat::kTsv ? '\t' : ',';
-  CXM_TRY(statement.Bind(1, std::string_view(path)));
+  CXM_TRY(statement.Bind(1, store::ReadablePath(path)));
   return statement.Bind(2, std::string_view(&delimiter, 1));
 }
 
 Result<std::vector<std::string>> ReadDelimitedHeader(store::Connection& connection,
-                                                     const std::string& path, FileFormat format) {
+                                                     const std::string& path, FileFormat format,
+                                                     std::int64_t max_record_bytes) {
   CXM_ASSIGN_OR_RETURN(store::Statement header,
-                       connection.Prepare("SELECT * FROM " + DelimitedReaderSql() + " LIMIT 0"));
+                       connection.Prepare("SELECT * FROM " + DelimitedReaderSql(max_record_bytes) +
+                                          " LIMIT 0"));
   CXM_TRY(BindDelimitedReader(header, path, format));
   // The columns are known only once the file is bound, i.e. on execution, not at prepare time.
   CXM_ASSIGN_OR_RETURN(store::QueryResult result, header.Execute());
@@ -100,7 +156,8 @@ Result<std::vector<std::string>> ColumnsOf(store::Connection& connection, const 
 
 Status StageDelimited(store::Connection& connection, StagedFile* staged) {
   const std::string sql = fmt::format("CREATE OR REPLACE TEMP TABLE {} AS SELECT * FROM {}",
-                                      QuoteIdentifier(staged->table), DelimitedReaderSql());
+                                      QuoteIdentifier(staged->table),
+                                      DelimitedReaderSql(staged->scan.longest_record_bytes));
   CXM_ASSIGN_OR_RETURN(store::Statement stage, connection.Prepare(sql));
   CXM_TRY(BindDelimitedReader(stage, staged->path, staged->format));
   CXM_TRY(stage.Execute().error());
@@ -116,9 +173,9 @@ Status StageJsonLines(store::Connection& connection, StagedFile* staged) {
       "CREATE OR REPLACE TEMP TABLE {} AS SELECT line FROM read_csv($1, columns = {{'line': "
       "'VARCHAR'}}, header = false, delim = $2, quote = '', escape = '', auto_detect = false, "
       "store_rejects = true, max_line_size = {}, buffer_size = {}, compression = 'auto')",
-      QuoteIdentifier(lines_table), kMaxLineBytes, 4 * kMaxLineBytes);
+      QuoteIdentifier(lines_table), kMaxRecordBytes, 4 * kMaxRecordBytes);
   CXM_ASSIGN_OR_RETURN(store::Statement read_lines, connection.Prepare(read_sql));
-  CXM_TRY(read_lines.Bind(1, staged->path));
+  CXM_TRY(read_lines.Bind(1, store::ReadablePath(staged->path)));
   CXM_TRY(read_lines.Bind(2, std::string_view("\x1f")));
   CXM_TRY(read_lines.Execute().error());
   CXM_TRY(CollectParserRejects(connection, &staged->parse_rejects));
@@ -141,14 +198,37 @@ Status StageJsonLines(store::Connection& connection, StagedFile* staged) {
                                        .reason = "not a JSON object"});
     }
   }
+  // An object that repeats a key is rejected whole: readers disagree on which value counts
+  // (DuckDB's the first, most others the last), so either choice would silently lose one.
+  const std::string repeats_key =
+      "(CASE WHEN json_valid(line) THEN (CASE WHEN json_type(line) = 'OBJECT' THEN "
+      "len(json_keys(line)) <> len(list_distinct(json_keys(line))) ELSE false END) ELSE false END)";
+  CXM_ASSIGN_OR_RETURN(
+      store::QueryResult repeated,
+      connection.Query(fmt::format(
+          "SELECT (rowid - (SELECT min(rowid) FROM {0}) + 1)::BIGINT, line, "
+          "list_filter(list_distinct(json_keys(line)), k -> len(list_filter(json_keys(line), "
+          "j -> j = k)) > 1)[1] FROM {0} WHERE {1} AND {2} ORDER BY rowid",
+          lines, is_data, repeats_key)));
+  while (std::optional<store::DataChunk> chunk = repeated.NextChunk()) {
+    for (std::uint64_t row_idx = 0; row_idx < chunk->RowCount(); ++row_idx) {
+      staged->parse_rejects.push_back(
+          {.line = chunk->Column(0).Int64(row_idx),
+           .column = std::string(chunk->Column(2).Text(row_idx)),
+           .value = std::string(chunk->Column(1).Text(row_idx)),
+           .reason = "repeats this key; which value is meant is ambiguous, so the line is not loaded"});
+    }
+  }
+  const std::string is_good = fmt::format("({} AND coalesce({}, false) AND NOT {})", is_data,
+                                          is_object, repeats_key);
 
   // Columns: every key seen, in order of first appearance.
   CXM_ASSIGN_OR_RETURN(
       store::QueryResult keys,
       connection.Query(fmt::format("SELECT key FROM (SELECT unnest(json_keys(line)) AS key, rowid "
-                                   "AS row_idx FROM {} WHERE {} AND {}) GROUP BY key "
+                                   "AS row_idx FROM {} WHERE {}) GROUP BY key "
                                    "ORDER BY min(row_idx), key",
-                                   lines, is_data, is_object)));
+                                   lines, is_good)));
   std::vector<std::string> columns;
   while (std::optional<store::DataChunk> chunk = keys.NextChunk()) {
     for (std::uint64_t row_idx = 0; row_idx < chunk->RowCount(); ++row_idx) {
@@ -168,9 +248,9 @@ Status StageJsonLines(store::Connection& connection, StagedFile* staged) {
   CXM_ASSIGN_OR_RETURN(
       store::Statement stage,
       connection.Prepare(fmt::format("CREATE OR REPLACE TEMP TABLE {} AS SELECT {} FROM {} WHERE {} "
-                                     "AND {} ORDER BY rowid",
+                                     "ORDER BY rowid",
                                      QuoteIdentifier(staged->table), Join(selects, ", "), lines,
-                                     is_data, is_object)));
+                                     is_good)));
   for (std::size_t column_idx = 0; column_idx < columns.size(); ++column_idx) {
     // JSON path with the key quoted: $."key"; quotes inside keys are escaped for JSON.
     std::string key_path = "$.\"";
@@ -193,7 +273,7 @@ Status StageParquet(store::Connection& connection, StagedFile* staged) {
       connection.Prepare(fmt::format("CREATE OR REPLACE TEMP TABLE {} AS SELECT COLUMNS(*)::VARCHAR "
                                      "FROM read_parquet($1)",
                                      QuoteIdentifier(staged->table))));
-  CXM_TRY(stage.Bind(1, staged->path));
+  CXM_TRY(stage.Bind(1, store::ReadablePath(staged->path)));
   CXM_TRY(stage.Execute().error());
   staged->row_expression = "rowid";
   return Status::Ok();
@@ -259,8 +339,8 @@ Result<FileFormat> DetectFormat(const std::string& path, const std::string& decl
 }
 
 Result<StagedFile> StageFile(store::Connection& connection, const std::string& path,
-                             FileFormat format, const std::string& table) {
-  StagedFile staged{.is_staged = true, .path = path, .format = format, .table = table};
+                             FileFormat format, const std::string& table, const RecordScan& scan) {
+  StagedFile staged{.is_staged = true, .path = path, .format = format, .table = table, .scan = scan};
   CXM_TRY(DropParserRejects(connection));
   Status status;
   switch (format) {

@@ -15,6 +15,21 @@ namespace cxm::ingest {
 
 enum class FileFormat { kCsv, kTsv, kJsonLines, kParquet };
 
+// A record (a CSV/TSV row, a JSON line) holding more than this is rejected with its line; the
+// rest of the file loads.
+inline constexpr std::int64_t kMaxRecordBytes = std::int64_t{8} << 20;
+
+// The longest record of a CSV/TSV file, found by one pass over its bytes (quotes respected).
+// Compressed files are not scanned (longest_record_bytes stays 0): a record over
+// kMaxRecordBytes in one fails the whole file with DuckDB's message.
+struct RecordScan {
+  std::int64_t longest_record_bytes = 0;
+  std::int64_t longest_record_line = 0;
+  bool has_long_records() const { return longest_record_bytes > kMaxRecordBytes; }
+};
+// InvalidArgument naming the line when a record is too long to be read at all (256 MB).
+Result<RecordScan> ScanRecords(const std::string& path, FileFormat format);
+
 std::string_view FormatName(FileFormat format);
 
 // By extension (.csv .tsv .tab .jsonl .ndjson .json .parquet, each optionally + .gz), else by
@@ -38,6 +53,7 @@ struct StagedFile {
   std::vector<std::string> columns;  // source column names, in file order
   std::string row_expression;        // SQL giving a row's position in the file ("rowid")
   std::vector<RowReject> parse_rejects;
+  RecordScan scan;                   // CSV/TSV: read with a limit above its longest record
 
   // Physical 1-based line numbers of the given rows (values of row_expression), in the same
   // order. For CSV this accounts for quoted newlines and for lines rejected by the parser.
@@ -47,13 +63,15 @@ struct StagedFile {
 
 // The read_csv(...) call StageFile uses for CSV/TSV, with $1 = path and $2 = delimiter: lets a
 // caller read and convert a file in one pass with the same dialect, so row i here is row i there.
-std::string DelimitedReaderSql();
+// `max_record_bytes` is the file's longest record (RecordScan), 0 when unknown.
+std::string DelimitedReaderSql(std::int64_t max_record_bytes);
 // Binds $1 and $2 of DelimitedReaderSql() in `statement`. REQUIRES: kCsv or kTsv.
 Status BindDelimitedReader(store::Statement& statement, const std::string& path, FileFormat format);
 
 // The column names of a CSV/TSV file's header, without reading its rows.
 Result<std::vector<std::string>> ReadDelimitedHeader(store::Connection& connection,
-                                                     const std::string& path, FileFormat format);
+                                                     const std::string& path, FileFormat format,
+                                                     std::int64_t max_record_bytes);
 
 // The rows the last read_csv(..., store_rejects = true) could not parse.
 Status CollectParserRejects(store::Connection& connection, std::vector<RowReject>* rejects);
@@ -66,6 +84,6 @@ Status FileReadError(const std::string& path, FileFormat format, const Status& e
 
 // Stages `path` into the temp table `table` (replacing it).
 Result<StagedFile> StageFile(store::Connection& connection, const std::string& path,
-                             FileFormat format, const std::string& table);
+                             FileFormat format, const std::string& table, const RecordScan& scan);
 
 }  // namespace cxm::ingest

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "common/strings.h"
 #include "store/schema.h"
 
 namespace cxm::store {
@@ -46,7 +47,43 @@ const std::vector<Migration>& Migrations() {
   return kMigrations;
 }
 
+// A list literal of quoted paths: SET takes no parameters, and QuoteLiteral doubles quotes.
+std::string PathList(const std::vector<std::string>& paths, bool is_folder) {
+  std::vector<std::string> quoted;
+  for (const std::string& path : paths) {
+    std::string readable = ReadablePath(path);
+    if (is_folder && !readable.ends_with('/')) readable += '/';
+    quoted.push_back(QuoteLiteral(readable));
+  }
+  return "[" + Join(quoted, ", ") + "]";
+}
+
+// Switches DuckDB's external access off and locks the configuration; nothing can undo it for
+// the life of the database. allowed_paths must be set before external access goes off.
+Status Sandbox(Connection& connection, const Store::Options& options) {
+  std::string sql;
+  if (!options.readable_files.empty()) {
+    sql += "SET allowed_paths = " + PathList(options.readable_files, false) + ";\n";
+  }
+  if (!options.readable_folders.empty()) {
+    sql += "SET allowed_directories = " + PathList(options.readable_folders, true) + ";\n";
+  }
+  sql += "SET enable_external_access = false;\n"
+         "SET autoinstall_known_extensions = false;\n"
+         "SET autoload_known_extensions = false;\n"
+         "SET allow_community_extensions = false;\n"
+         "SET lock_configuration = true;\n";
+  return connection.Execute(sql);
+}
+
 }  // namespace
+
+std::string ReadablePath(const std::string& path) {
+  std::error_code error;
+  std::filesystem::path absolute = std::filesystem::absolute(path, error);
+  if (error) return path;
+  return absolute.lexically_normal().string();
+}
 
 Result<std::int64_t> ReadSchemaVersion(Connection& connection) {
   CXM_ASSIGN_OR_RETURN(QueryResult has_table,
@@ -110,6 +147,9 @@ Result<Store> Store::Open(const std::string& path, const Options& options) {
     Status migrated = Migrate(connection);
     if (!migrated.ok()) return migrated.Prefixed(path);
     version = kSchemaVersion;
+  }
+  if (Status sandboxed = Sandbox(connection, options); !sandboxed.ok()) {
+    return Status::Internal(path + ": cannot sandbox the store: " + sandboxed.message());
   }
   return Store(path, std::move(database), std::move(connection), version);
 }

@@ -31,7 +31,7 @@ class KnownAnswerTest : public ::testing::Test {
     simulate::GeneratorOptions options{.customers = 20000, .seed = 7, .out_dir = dir_->File("co"),
                                        .write_truth_detail = true};
     ASSERT_TRUE(simulate::GenerateCompany(options).has_value());
-    Result<store::Store> opened = store::Store::Open(dir_->File("cxm.duckdb"), {});
+    Result<store::Store> opened = store::Store::Open(dir_->File("cxm.duckdb"), {.readable_folders = {dir_->path().string()}});
     ASSERT_TRUE(opened.has_value()) << opened.error();
     store_ = new store::Store(std::move(opened).value());
     std::vector<const store::TableSpec*> tables;

@@ -22,7 +22,7 @@ class ScoredCompanyTest : public ::testing::Test {
   void SetUp() override {
     simulate::GeneratorOptions options{.customers = 150, .seed = 2, .out_dir = dir_.File("co")};
     ASSERT_TRUE(simulate::GenerateCompany(options).has_value());
-    Result<store::Store> opened = store::Store::Open(dir_.File("cxm.duckdb"), {});
+    Result<store::Store> opened = store::Store::Open(dir_.File("cxm.duckdb"), {.readable_folders = {dir_.path().string()}});
     ASSERT_TRUE(opened.has_value()) << opened.error();
     store_ = std::make_unique<store::Store>(std::move(opened).value());
     Result<text::EmotionModel> model = text::EmotionModel::Load(text::EmotionModel::DefaultPath());

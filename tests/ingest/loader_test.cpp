@@ -238,5 +238,106 @@ TEST_F(LoaderTest, MappingExpressionErrorNamesMappingFileLineAndColumn) {
   EXPECT_NE(message.find("source columns: order_id, customer"), std::string::npos) << message;
 }
 
+TEST_F(LoaderTest, ScoresMustBePlainWholeNumbers) {
+  // DuckDB's own cast stored 0x0A and 1e1 as 10 and rounded 7.5 to 8. A zero fraction (9.0,
+  // as data frames write integers with gaps) and a sign or spaces are still whole numbers.
+  const std::string path = dir_.File("feedback.csv");
+  WriteFile(path,
+            "feedback_id,ts,kind,nps\n"
+            "f1,2024-01-01,survey,0x0A\n"
+            "f2,2024-01-01,survey,7.5\n"
+            "f3,2024-01-01,survey,1e1\n"
+            "f4,2024-01-01,survey,1_0\n"
+            "f5,2024-01-01,survey,9.0\n"
+            "f6,2024-01-01,survey,+7\n"
+            "f7,2024-01-01,survey, 8 \n");
+  Result<std::vector<TableLoad>> loads = Load(path);
+  ASSERT_TRUE(loads.has_value()) << loads.error();
+  EXPECT_EQ(RejectSummary(), "2:nps 3:nps 4:nps 5:nps");
+  EXPECT_EQ(Text("SELECT string_agg(value, ' ' ORDER BY line) FROM rejects"), "0x0A 7.5 1e1 1_0");
+  EXPECT_NE(Text("SELECT any_value(reason) FROM rejects").find("plain digits"), std::string::npos);
+  EXPECT_EQ(Text("SELECT string_agg(feedback_id || '=' || nps, ' ' ORDER BY feedback_id) FROM feedback"),
+            "f5=9 f6=7 f7=8");
+}
+
+TEST_F(LoaderTest, YearsOutside1900To2100AreRejected) {
+  const std::string path = dir_.File("churn.csv");
+  WriteFile(path, "customer_id,ts\na,99999-01-01\nb,1899-12-31\nc,2101-01-01\nd,2100-12-31\ne,1900-01-01\n");
+  Result<std::vector<TableLoad>> loads = Load(path);
+  ASSERT_TRUE(loads.has_value()) << loads.error();
+  EXPECT_EQ(RejectSummary(), "2:ts 3:ts 4:ts");
+  EXPECT_EQ(Text("SELECT any_value(reason) FROM rejects"), "is outside the years 1900..2100");
+  EXPECT_EQ(Count("SELECT count(*)::BIGINT FROM churn"), 2);
+}
+
+TEST_F(LoaderTest, JsonLineThatRepeatsAKeyIsRejectedWhole) {
+  const std::string path = dir_.File("customers.jsonl");
+  WriteFile(path,
+            "{\"customer_id\":\"c1\",\"segment\":\"a\"}\n"
+            "{\"customer_id\":\"c2\",\"segment\":\"first\",\"segment\":\"second\"}\n"
+            "{\"customer_id\":\"c3\",\"segment\":\"c\"}\n");
+  Result<std::vector<TableLoad>> loads = Load(path);
+  ASSERT_TRUE(loads.has_value()) << loads.error();
+  EXPECT_EQ((*loads)[0].loaded, 2);
+  EXPECT_EQ(RejectSummary(), "2:segment");
+  EXPECT_NE(Text("SELECT reason FROM rejects").find("repeats this key"), std::string::npos);
+  EXPECT_EQ(Count("SELECT count(*)::BIGINT FROM customers WHERE customer_id = 'c2'"), 0);
+}
+
+TEST_F(LoaderTest, RecordOverEightMegabytesIsRejectedOnItsOwnLine) {
+  // DuckDB failed the whole file ("CSV Error on Line: 1") and loaded none of the good rows.
+  std::string csv = "customer_id,segment\n";
+  for (int customer = 1; customer <= 5; ++customer) csv += "c" + std::to_string(customer) + ",s\n";
+  csv += "c6,call 070-123 45 67 " + std::string(9 << 20, 'x') + "\n";  // line 7
+  for (int customer = 7; customer <= 9; ++customer) csv += "c" + std::to_string(customer) + ",s\n";
+  const std::string path = dir_.File("customers.csv");
+  WriteFile(path, csv);
+  Result<std::vector<TableLoad>> loads = Load(path);
+  ASSERT_TRUE(loads.has_value()) << loads.error();
+  EXPECT_EQ((*loads)[0].loaded, 8);
+  EXPECT_EQ(RejectSummary(), "7:*");
+  EXPECT_NE(Text("SELECT reason FROM rejects").find("over the 8 MB limit"), std::string::npos)
+      << Text("SELECT reason FROM rejects");
+  // The reject keeps a redacted kilobyte, not nine megabytes or the phone number.
+  EXPECT_LT(Count("SELECT strlen(value)::BIGINT FROM rejects"), 1100);
+  EXPECT_EQ(Count("SELECT count(*)::BIGINT FROM rejects WHERE contains(value, '070-123')"), 0);
+}
+
+TEST_F(LoaderTest, RejectedLinesKeepNoPersonalData) {
+  // Lines rejected whole (wrong field count, broken UTF-8) were stored raw in rejects.value.
+  const std::string path = dir_.File("feedback.csv");
+  WriteFile(path,
+            "feedback_id,ts,kind,text\n"
+            "f1,2024-01-01,email,card 4111 1111 1111 1111 pnr 811218-9876,extra\n"
+            "f2,2024-01-01,email,mail anna@example.se\n");
+  ASSERT_TRUE(Load(path, {.redact_pii = false}).has_value());
+  EXPECT_EQ(RejectSummary(), "2:*");
+  const std::string value = Text("SELECT value FROM rejects");
+  EXPECT_EQ(value.find("4111"), std::string::npos) << value;
+  EXPECT_EQ(value.find("811218"), std::string::npos) << value;
+  EXPECT_NE(value.find("[CARD]"), std::string::npos) << value;
+}
+
+TEST_F(LoaderTest, MappedSourceZoneReadsWallClockTimesAndKeepsOffsets) {
+  WriteFile(dir_.File("events.csv"),
+            "who,happened\na,2024-03-05 14:22\nb,2024-03-05T14:22:00Z\nc,2024-07-01T08:00:00+02:00\n"
+            "d,05.03.2024 14:22\n");
+  const std::string mapping_path = dir_.File("zone.toml");
+  WriteFile(mapping_path,
+            "[sources.events]\npath = \"events.csv\"\ntimezone = \"Europe/Stockholm\"\n\n"
+            "[[tables]]\nsource = \"events\"\ntarget = \"churn\"\n[tables.columns]\n"
+            "customer_id = \"who\"\nts = \"happened\"\n");
+  Result<Mapping> mapping = Mapping::Load(mapping_path);
+  ASSERT_TRUE(mapping.has_value()) << mapping.error();
+  Result<Loader> loader = Loader::Create(store_.get(), {});
+  ASSERT_TRUE(loader.has_value());
+  Result<std::vector<TableLoad>> loads = loader->LoadWithMapping(*mapping, {});
+  ASSERT_TRUE(loads.has_value()) << loads.error();
+  // Stockholm is UTC+1 in March: 14:22 local is 13:22 UTC; Z and +02:00 are kept as written.
+  EXPECT_EQ(Text("SELECT string_agg(customer_id || '=' || strftime(ts, '%Y-%m-%d %H:%M'), ' ' "
+                 "ORDER BY customer_id) FROM churn"),
+            "a=2024-03-05 13:22 b=2024-03-05 14:22 c=2024-07-01 06:00 d=2024-03-05 13:22");
+}
+
 }  // namespace
 }  // namespace cxm::ingest

@@ -85,5 +85,23 @@ TEST_F(PiiRedactorTest, HostileInputFinishesAndKeepsItsLength) {
   EXPECT_EQ(Redact(ats), ats);
 }
 
+// The misses and false positives found when probing the redactor ("Close the holes").
+TEST_F(PiiRedactorTest, AreaCodeInParenthesesDottedCardsAndLocalMailHosts) {
+  EXPECT_EQ(Redact("ring (070) 123 45 67 imorgon"), "ring [PHONE] imorgon");
+  EXPECT_EQ(Redact("kort 4111.1111.1111.1111 nekades"), "kort [CARD] nekades");
+  EXPECT_EQ(Redact("skriv till anna@localhost"), "skriv till [EMAIL]");
+}
+
+TEST_F(PiiRedactorTest, LabelledOrderNumbersAndParcelCodesStay) {
+  EXPECT_EQ(Redact("ordernr 0123456789 saknas"), "ordernr 0123456789 saknas");
+  EXPECT_EQ(Redact("order nr 0123456789"), "order nr 0123456789");
+  EXPECT_EQ(Redact("comanda #0722123456"), "comanda #0722123456");
+  EXPECT_EQ(Redact("kolli JJD0001234567890 är försenat"), "kolli JJD0001234567890 är försenat");
+  EXPECT_EQ(Redact("ref A1234567890B"), "ref A1234567890B");
+  // A label further back does not shield a phone number, nor a label a national id.
+  EXPECT_EQ(Redact("my order is late, call 0701234567"), "my order is late, call [PHONE]");
+  EXPECT_EQ(Redact("ordernr 811218-9876"), "ordernr [NATIONAL_ID]");
+}
+
 }  // namespace
 }  // namespace cxm::ingest
