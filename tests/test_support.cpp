@@ -68,8 +68,11 @@ std::string QueryText(store::Connection& connection, const std::string& sql) {
 }
 
 
-int StartCxm(const std::vector<std::string>& args, const std::string& out_path,
-             const std::string& err_path) {
+namespace {
+
+// argv[0] is the program's path; no shell.
+int StartProgram(const std::vector<std::string>& argv_in, const std::string& out_path,
+                 const std::string& err_path) {
   // posix_spawn, not fork: the test process runs DuckDB's threads.
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -78,24 +81,32 @@ int StartCxm(const std::vector<std::string>& args, const std::string& out_path,
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  std::string binary = CXM_BINARY;
-  std::vector<std::string> copies = args;
-  std::vector<char*> argv = {binary.data()};
+  std::vector<std::string> copies = argv_in;
+  std::vector<char*> argv;
   for (std::string& arg : copies) argv.push_back(arg.data());
   argv.push_back(nullptr);
   pid_t child = 0;
-  const int spawned = ::posix_spawn(&child, binary.c_str(), &actions, nullptr, argv.data(), environ);
+  const int spawned = ::posix_spawn(&child, copies[0].c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   return spawned == 0 ? child : 0;
 }
 
-CommandResult RunCxm(const std::vector<std::string>& args) {
+}  // namespace
+
+int StartCxm(const std::vector<std::string>& args, const std::string& out_path,
+             const std::string& err_path) {
+  std::vector<std::string> argv = {CXM_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return StartProgram(argv, out_path, err_path);
+}
+
+CommandResult RunProgram(const std::vector<std::string>& argv) {
   // Output goes to temp files, so a chatty child never blocks on a full pipe.
   TempDir capture;
   const std::string out_path = capture.File("out");
   const std::string err_path = capture.File("err");
-  const pid_t child = StartCxm(args, out_path, err_path);
-  if (child == 0) return {.exit_code = 127, .err = "cannot start " CXM_BINARY};
+  const pid_t child = StartProgram(argv, out_path, err_path);
+  if (child == 0) return {.exit_code = 127, .err = "cannot start " + argv[0]};
   int status = 0;
   ::waitpid(child, &status, 0);
   CommandResult result;
@@ -107,6 +118,12 @@ CommandResult RunCxm(const std::vector<std::string>& args) {
   result.out = out_text.str();
   result.err = err_text.str();
   return result;
+}
+
+CommandResult RunCxm(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {CXM_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunProgram(argv);
 }
 
 }  // namespace cxm::testing

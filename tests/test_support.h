@@ -57,6 +57,8 @@ struct CommandResult {
 };
 // Runs the built cxm binary with `args` (no shell), capturing stdout and stderr.
 CommandResult RunCxm(const std::vector<std::string>& args);
+// Runs any program (argv[0] its path), likewise.
+CommandResult RunProgram(const std::vector<std::string>& argv);
 
 // Starts the built cxm binary with `args` and its output sent to the given files; returns its
 // pid (0 on failure) for the caller to wait for or kill.

@@ -1115,7 +1115,17 @@ Result<Finding> Quotes(store::Connection& connection) {
       WHERE t.source = 'feedback' AND f.kind IN ('review', 'social'))
     SELECT * FROM worst UNION ALL SELECT * FROM recovered
     UNION ALL SELECT finding, text, language, valence FROM reviews WHERE rank <= 3)sql"));
-  Finding finding{.key = "quotes", .title = "What customers said (redacted)",
+  // Whether the quoted texts were redacted is what the loads recorded, not an assumption: a
+  // store loaded with --keep-pii says so in the title.
+  CXM_ASSIGN_OR_RETURN(const TextRows redaction, QueryRows(connection, R"sql(
+    SELECT count(*) FILTER (WHERE pii_redacted = false), count(*) FILTER (WHERE pii_redacted IS NULL)
+    FROM ingest_log WHERE target_table IN ('messages', 'feedback'))sql"));
+  const bool has_unredacted = !redaction.empty() && Number(redaction[0][0]) > 0;
+  const bool has_unrecorded = !redaction.empty() && Number(redaction[0][1]) > 0;
+  Finding finding{.key = "quotes",
+                  .title = has_unredacted   ? "What customers said (not redacted)"
+                           : has_unrecorded ? "What customers said (redaction not recorded)"
+                                            : "What customers said (redacted)",
                   .columns = {"finding", "quote", "language", "valence"}, .is_numeric = {false, false, false, true}};
   for (const auto& row : rows) {
     std::string quote = Text(row[1]);
@@ -1126,7 +1136,13 @@ Result<Finding> Quotes(store::Connection& connection) {
     }
     finding.rows.push_back({Text(row[0]), quote, Text(row[2]), Fixed(Number(row[3]), 2)});
   }
-  finding.summary = "Texts as stored: e-mail addresses, phone numbers and national ids were redacted on ingest.";
+  finding.summary =
+      has_unredacted
+          ? "Texts as stored. Some were loaded with --keep-pii: they may hold e-mail addresses, phone numbers, "
+            "card numbers and national ids."
+      : has_unrecorded
+          ? "Texts as stored. Some were loaded by a cxm that did not record whether it redacted them."
+          : "Texts as stored: e-mail addresses, phone numbers, cards, IBANs and national ids were redacted on ingest.";
   return finding;
 }
 

@@ -73,7 +73,7 @@ constexpr const char* kInsertExperienceSql = R"sql(
 // memory at the mean remembered score of their touchpoint with or without a failure, so a late
 // parcel weighs like the late parcels customers did tell us about.
 constexpr const char* kCustomerStateSql = R"sql(
-  CREATE OR REPLACE TABLE customer_state AS
+  CREATE OR REPLACE TABLE customer_state_next AS
   WITH {calibrated},
   store_end AS (SELECT min(ts) AS store_start, max(ts) AS store_end FROM interactions),
   churned AS (SELECT customer_id, min(ts) AS churn_ts, any_value(reason) AS churn_reason FROM churn GROUP BY 1),
@@ -198,7 +198,7 @@ Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const E
   // all; for those who answered, the average of the model and the answer.
   CXM_ASSIGN_OR_RETURN(const auto answered, ReadColumns(connection,
       "SELECT last_nps::DOUBLE, memory::DOUBLE, coalesce(mean_valence, 0)::DOUBLE, (texts > 0)::DOUBLE "
-      "FROM customer_state WHERE last_nps IS NOT NULL"));
+      "FROM customer_state_next WHERE last_nps IS NOT NULL"));
   std::vector<double> coefficients = {7.0, 0.0, 0.0, 0.0};
   double model_error = 10;  // NPS points: without answers, no customer's attitude is known
   if (answered.size() == 4 && answered[0].size() > 20) {
@@ -214,15 +214,15 @@ Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const E
     }
   }
   CXM_ASSIGN_OR_RETURN(store::Statement attitude, connection.Prepare(R"sql(
-    UPDATE customer_state SET expected_nps = greatest(0.0, least(10.0,
+    UPDATE customer_state_next SET expected_nps = greatest(0.0, least(10.0,
         CASE WHEN last_nps IS NULL THEN model ELSE (model + last_nps) / 2 END))
     FROM (SELECT customer_id AS id, $1 + $2 * memory + $3 * coalesce(mean_valence, 0) + $4 * (texts > 0)::DOUBLE AS model
-          FROM customer_state) m
-    WHERE customer_state.customer_id = m.id)sql"));
+          FROM customer_state_next) m
+    WHERE customer_state_next.customer_id = m.id)sql"));
   for (std::size_t idx = 0; idx < 4; ++idx) CXM_TRY(attitude.Bind(idx + 1, coefficients[idx]));
   CXM_TRY(attitude.Execute().error());
   CXM_ASSIGN_OR_RETURN(store::Statement quadrant, connection.Prepare(R"sql(
-    UPDATE customer_state SET attitudinal = (expected_nps - 5) / 5,
+    UPDATE customer_state_next SET attitudinal = (expected_nps - 5) / 5,
       quadrant = CASE WHEN expected_nps >= $1 AND behavioural >= $2 THEN 'true_loyalty'
                       WHEN expected_nps >= $1 THEN 'latent'
                       WHEN behavioural >= $2 THEN 'spurious'
@@ -234,7 +234,7 @@ Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const E
   // model's error (halved in variance where the customer answered), the expected purchase rate
   // by more than its posterior standard deviation. Churned customers' behaviour is known.
   CXM_ASSIGN_OR_RETURN(store::Statement confidence, connection.Prepare(R"sql(
-    UPDATE customer_state SET quadrant_confidence =
+    UPDATE customer_state_next SET quadrant_confidence =
       CASE WHEN abs(expected_nps - $1) >= $3 * CASE WHEN last_nps IS NULL THEN $2 ELSE $2 / sqrt(2) END
             AND (churn_ts IS NOT NULL OR abs(behavioural - $4) >= behavioural_sd)
            THEN 'confident' ELSE 'uncertain' END)sql"));
@@ -243,6 +243,12 @@ Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const E
   CXM_TRY(confidence.Bind(3, 1.0));
   CXM_TRY(confidence.Bind(4, options.behavioural_cut));
   CXM_TRY(confidence.Execute().error());
+  // Published whole: readers (and a run killed at any point) see the previous table or this
+  // one, complete, never one between its UPDATEs (where every quadrant was still NULL).
+  CXM_ASSIGN_OR_RETURN(store::Transaction swap, store::Transaction::Begin(connection));
+  CXM_TRY(connection.Execute("DROP TABLE IF EXISTS customer_state; "
+                             "ALTER TABLE customer_state_next RENAME TO customer_state"));
+  CXM_TRY(swap.Commit());
   CXM_ASSIGN_OR_RETURN(store::QueryResult count, connection.Query("SELECT count(*) FROM customer_state"));
   return count.ScalarInt64().value_or(0);
 }

@@ -173,6 +173,9 @@ Result<ScoringSummary> ScoreNewTexts(store::Database& database, store::Connectio
     }
     const std::vector<text::EmotionResult> results = model.AnalyzeBatch(texts, 0, languages);
     CXM_TRY(AppendScores(appender, pending, results));
+    // Each batch is committed as it is scored: a run killed later keeps it, and the next run
+    // scores only what is still missing.
+    CXM_TRY(appender.Flush());
     summary.texts_scored += static_cast<std::int64_t>(pending.size());
     pending.clear();
     if (progress) progress(summary.texts_scored, std::max(total, summary.texts_scored));

@@ -37,6 +37,7 @@ Command AddAnalyzeCommand(CLI::App& app);
 Command AddMetricsCommand(CLI::App& app);
 Command AddDriversCommand(CLI::App& app);
 Command AddReportCommand(CLI::App& app);
+Command AddEraseCommand(CLI::App& app);
 // journeys, moments, loyalty, recovery, gap, memory
 std::vector<Command> AddFindingCommands(CLI::App& app);
 

@@ -6,6 +6,7 @@
 
 #include "analytics/experience.h"
 #include "cli/commands.h"
+#include "common/strings.h"
 #include "cli/finding_output.h"
 #include "cli/progress.h"
 #include "cli/table_writer.h"
@@ -120,10 +121,7 @@ Command AddDemoCommand(CLI::App& app) {
         "delivery; a well-recovered failure adds a recovery-paradox bonus of {} to memory.\n",
         generator.out_dir, truth.negativity_lambda, truth.recovery_paradox);
     const std::string report_path = (out_dir / "report.html").string();
-    std::ofstream report(report_path, std::ios::binary | std::ios::trunc);
-    report << report::RenderHtml(content);
-    report.close();
-    if (!report) return Status::Io(fmt::format("{}: cannot be written", report_path));
+    CXM_TRY(WriteWholeFileAtomically(report_path, report::RenderHtml(content)));
     std::cout << fmt::format("\nReport: {}  (one self-contained HTML file: open it in a browser)\n"
                              "Store:  {}  (try: cxm --db {} moments, or query \"SELECT * FROM customer_state LIMIT 5\")\n",
                              report_path, db_path, db_path);

@@ -11,6 +11,16 @@
 #include "store/store.h"
 
 namespace cxm::cli {
+namespace {
+
+// A refusal of the system (a full disk, no permission) names the input it stopped, and says
+// that nothing of that file was stored: each file loads in one transaction.
+Status NotLoaded(const std::string& input, const Status& error) {
+  if (error.code() != Status::Code::kIo || error.message().starts_with(input)) return error;
+  return error.Prefixed(input + ": not loaded, nothing of it was stored");
+}
+
+}  // namespace
 
 Command AddIngestCommand(CLI::App& app) {
   struct Options {
@@ -54,7 +64,9 @@ Command AddIngestCommand(CLI::App& app) {
                                load.loaded, load.rejected);
     };
     if (mapping.has_value()) {
-      CXM_ASSIGN_OR_RETURN(loads, loader.LoadWithMapping(*mapping, options->files));
+      Result<std::vector<ingest::TableLoad>> mapped = loader.LoadWithMapping(*mapping, options->files);
+      if (!mapped.has_value()) return NotLoaded(options->mapping_path, mapped.error());
+      loads = std::move(mapped).value();
     } else {
       // Each file is its own transaction: a bad file stops the command, but files already
       // loaded stay loaded (and say so).
@@ -62,7 +74,7 @@ Command AddIngestCommand(CLI::App& app) {
         Result<std::vector<ingest::TableLoad>> file_loads = loader.LoadFile(file);
         if (!file_loads.has_value()) {
           for (const ingest::TableLoad& load : loads) print_file_line(load);
-          return file_loads.error();
+          return NotLoaded(file, file_loads.error());
         }
         loads.insert(loads.end(), file_loads->begin(), file_loads->end());
       }

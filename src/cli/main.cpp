@@ -1,5 +1,6 @@
 // cxm: parses the command line, dispatches to a subcommand, maps errors to exit codes.
-// Exit codes: 0 ok, 1 user error (bad input, missing file, newer database), 2 internal error.
+// Exit codes: 0 ok, 1 user error (bad input, missing file, newer database, a store in use, a file
+// the system will not let cxm read or write, a full disk), 2 internal error.
 #include <cstdlib>
 #include <exception>
 #include <iostream>
@@ -16,8 +17,8 @@ int ExitCodeFor(const cxm::Status& status) {
     case cxm::Status::Code::kOk: return 0;
     case cxm::Status::Code::kInvalidArgument:
     case cxm::Status::Code::kNotFound:
-    case cxm::Status::Code::kVersion: return 1;
-    case cxm::Status::Code::kIo:
+    case cxm::Status::Code::kVersion:
+    case cxm::Status::Code::kIo: return 1;
     case cxm::Status::Code::kSql:
     case cxm::Status::Code::kInternal: return 2;
   }
@@ -39,7 +40,8 @@ int Run(int argc, char** argv) {
       cxm::cli::AddTrainCommand(app), cxm::cli::AddEmotionCommand(app),
       cxm::cli::AddGenerateCommand(app), cxm::cli::AddDemoCommand(app),
       cxm::cli::AddAnalyzeCommand(app), cxm::cli::AddMetricsCommand(app),
-      cxm::cli::AddDriversCommand(app), cxm::cli::AddReportCommand(app)};
+      cxm::cli::AddDriversCommand(app), cxm::cli::AddReportCommand(app),
+      cxm::cli::AddEraseCommand(app)};
   for (cxm::cli::Command& command : cxm::cli::AddFindingCommands(app)) commands.push_back(std::move(command));
 
   try {

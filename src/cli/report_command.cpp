@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "common/strings.h"
 #include "report/html_report.h"
 #include "store/store.h"
 
@@ -26,10 +27,7 @@ Command AddReportCommand(CLI::App& app) {
     CXM_ASSIGN_OR_RETURN(store::Store store, store::Store::Open(global.db_path, {.mode = store::Store::Mode::kReadOnly}));
     CXM_ASSIGN_OR_RETURN(const report::ReportContent content,
                          report::BuildReport(store.connection(), options->analysis, options->title));
-    std::ofstream out(options->out_path, std::ios::binary | std::ios::trunc);
-    out << report::RenderHtml(content);
-    out.close();
-    if (!out) return Status::Io(fmt::format("{}: cannot be written", options->out_path));
+    CXM_TRY(WriteWholeFileAtomically(options->out_path, report::RenderHtml(content)));
     std::cout << fmt::format("Report: {} ({} findings)\n", options->out_path, content.findings.size());
     return Status::Ok();
   }};

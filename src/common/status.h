@@ -21,7 +21,7 @@ class [[nodiscard]] Status {
     kOk,
     kInvalidArgument,  // the user's input or invocation is wrong: exit code 1
     kNotFound,         // a named file, table or object does not exist: exit code 1
-    kIo,               // the operating system refused (permissions, disk): exit code 2
+    kIo,               // the system refused (permissions, full disk, a store in use): exit code 1
     kSql,              // the database reported an error: exit code 2 unless user SQL
     kVersion,          // the database or model is from a newer cxm: exit code 1
     kInternal,         // a bug or an unexpected state: exit code 2

@@ -1,6 +1,10 @@
 #include "common/strings.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -82,6 +86,12 @@ std::string JsonQuote(std::string_view text) {
   return quoted;
 }
 
+namespace {
+std::string ErrorText(const std::string& path, const char* what, int error) {
+  return path + ": " + what + ": " + std::strerror(error);
+}
+}  // namespace
+
 Result<std::string> ReadWholeFile(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) {
@@ -92,6 +102,39 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   std::ostringstream contents;
   contents << file.rdbuf();
   return contents.str();
+}
+
+Status WriteWholeFileAtomically(const std::string& path, std::string_view contents) {
+  const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::Io(path + ": cannot be written: " + std::strerror(errno));
+  const auto fail = [&](const char* what) {
+    const int error = errno;
+    ::close(fd);
+    ::unlink(temporary.c_str());
+    return Status::Io(ErrorText(path, what, error));
+  };
+  std::size_t written = 0;
+  while (written < contents.size()) {
+    const ssize_t count = ::write(fd, contents.data() + written, contents.size() - written);
+    if (count < 0) {
+      if (errno == EINTR) continue;
+      return fail("cannot be written");
+    }
+    written += static_cast<std::size_t>(count);
+  }
+  if (::fsync(fd) != 0) return fail("cannot be flushed to disk");
+  if (::close(fd) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    return Status::Io(ErrorText(path, "cannot be written", error));
+  }
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    return Status::Io(ErrorText(path, "cannot replace the previous file", error));
+  }
+  return Status::Ok();
 }
 
 }  // namespace cxm

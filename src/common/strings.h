@@ -29,4 +29,10 @@ std::string JsonQuote(std::string_view text);
 // Reads a whole file; NotFound or Io with the path in the message.
 Result<std::string> ReadWholeFile(const std::string& path);
 
+// Publishes `contents` as `path` whole: written to a temporary file beside it, flushed to disk,
+// then renamed over it. A process killed at any moment leaves the previous file or the new one,
+// never a truncated one. Io with the path and the system's reason on failure (the temporary
+// file is removed).
+Status WriteWholeFileAtomically(const std::string& path, std::string_view contents);
+
 }  // namespace cxm

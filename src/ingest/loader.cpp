@@ -571,14 +571,17 @@ Result<std::vector<TableLoad>> Loader::LoadStaged(const std::string& path, FileF
   for (const TableLoad& load : loads) {
     // Several derivations may fill one table from one file: their counts add up.
     CXM_ASSIGN_OR_RETURN(store::Statement log,
-                         connection.Prepare("INSERT INTO ingest_log VALUES ($1, $2, $3, $4, "
-                                            "timezone('UTC', now())) ON CONFLICT DO UPDATE SET "
+                         connection.Prepare("INSERT INTO ingest_log (source, target_table, loaded, "
+                                            "rejected, loaded_at, pii_redacted) VALUES ($1, $2, $3, "
+                                            "$4, timezone('UTC', now()), $5) ON CONFLICT DO UPDATE SET "
                                             "loaded = loaded + excluded.loaded, "
-                                            "rejected = rejected + excluded.rejected"));
+                                            "rejected = rejected + excluded.rejected, "
+                                            "pii_redacted = excluded.pii_redacted"));
     CXM_TRY(log.Bind(1, load.source));
     CXM_TRY(log.Bind(2, load.table));
     CXM_TRY(log.Bind(3, load.loaded));
     CXM_TRY(log.Bind(4, load.rejected));
+    CXM_TRY(log.Bind(5, options_.redact_pii));
     CXM_TRY(log.Execute().error());
   }
   CXM_TRY(transaction.Commit());

@@ -16,6 +16,9 @@ namespace {
 // DuckDB's reader fails the whole file on a record over its max_line_size, so the reader is
 // given a limit above the longest record the file holds, up to kMaxReadableRecordBytes.
 constexpr std::int64_t kMaxReadableRecordBytes = std::int64_t{256} << 20;
+// An export with more columns than this is not one cxm can map (the widest canonical table has
+// 14); the header is refused before the reader allocates for every column.
+constexpr std::int64_t kMaxColumns = 4096;
 
 bool EndsWith(const std::string& text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -72,6 +75,8 @@ Result<RecordScan> ScanRecords(const std::string& path, FileFormat format) {
   if (!file) return Status::Io(path + ": cannot be read");
   // Records end at a newline outside quotes; a doubled quote toggles twice and changes nothing.
   std::vector<char> block(std::size_t{1} << 20);
+  const char delimiter = format == FileFormat::kTsv ? '\t' : ',';
+  std::int64_t header_columns = 1;
   bool is_quoted = false;
   std::int64_t line = 1;
   std::int64_t record_line = 1;
@@ -89,6 +94,7 @@ Result<RecordScan> ScanRecords(const std::string& path, FileFormat format) {
     for (std::size_t idx = 0; idx < count; ++idx) {
       const char c = block[idx];
       if (c == '"') is_quoted = !is_quoted;
+      if (c == delimiter && !is_quoted && record_line == 1) ++header_columns;
       if (c != '\n') {
         ++record_bytes;
         continue;
@@ -103,6 +109,13 @@ Result<RecordScan> ScanRecords(const std::string& path, FileFormat format) {
     }
   }
   end_record();
+  if (header_columns > kMaxColumns) {
+    // DuckDB would try to allocate every column's buffers and fail with "Out of Memory".
+    return Status::InvalidArgument(fmt::format(
+        "{}:1: the header has {} columns; cxm reads files of up to {} columns (is this the export "
+        "you meant, with '{}' between its fields?)",
+        path, header_columns, kMaxColumns, format == FileFormat::kTsv ? "\\t" : ","));
+  }
   if (scan.longest_record_bytes > kMaxReadableRecordBytes) {
     return Status::InvalidArgument(fmt::format(
         "{}:{}: a record of {} MB; cxm rejects records over {} MB one by one but cannot read "

@@ -85,7 +85,7 @@ Result<ReportContent> BuildReport(store::Connection& connection, const analytics
   CXM_TRY(add("recovery_groups", "Service recovery", analytics::Recovery(connection, options)));
   CXM_TRY(add("delivery_gap", "Delivery gap", analytics::Gap(connection)));
   CXM_TRY(add("memory", "Remembered vs experienced", analytics::Memory(connection, options)));
-  CXM_TRY(add("quotes", "What customers said (redacted)", analytics::Quotes(connection)));
+  CXM_TRY(add("quotes", "What customers said", analytics::Quotes(connection)));
 
   CXM_ASSIGN_OR_RETURN(const analytics::TextRows span, analytics::QueryRows(connection,
       "SELECT strftime(min(ts), '%Y-%m-%d'), strftime(max(ts), '%Y-%m-%d'), (SELECT count(*) FROM customers), count(*) "

@@ -1,5 +1,7 @@
 #include "store/duckdb.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +22,18 @@ bool IsTracing() {
     return value != nullptr && *value != '\0' && *value != '0';
   }();
   return is_tracing;
+}
+
+// DuckDB reports the system's refusals (a full disk, a file it may not write, a read-only file
+// system) as errors of the statement; they are the user's to fix, not cxm's bugs.
+Status StatementError(std::string message) {
+  for (const char* system : {"No space left on device", "Permission denied", "Read-only file system",
+                             "Disk quota exceeded"}) {
+    if (message.find(system) != std::string::npos) {
+      return Status::Io(message.substr(0, message.find('\n')));
+    }
+  }
+  return Status::Sql(std::move(message));
 }
 
 class TraceScope {
@@ -166,7 +180,7 @@ Result<Statement> Statement::Prepare(duckdb_connection connection, const std::st
   duckdb_prepared_statement raw = nullptr;
   const duckdb_state state = duckdb_prepare(connection, sql.c_str(), &raw);
   Statement owned(raw, sql);  // destroy_prepare runs even if prepare failed
-  if (state == DuckDBError) return Status::Sql(TextOrUnknown(duckdb_prepare_error(raw)));
+  if (state == DuckDBError) return StatementError(TextOrUnknown(duckdb_prepare_error(raw)));
   return owned;
 }
 
@@ -236,7 +250,7 @@ Result<QueryResult> Statement::Execute() {
   duckdb_result raw;
   const duckdb_state state = duckdb_execute_prepared(statement_, &raw);
   QueryResult owned(raw);
-  if (state == DuckDBError) return Status::Sql(TextOrUnknown(duckdb_result_error(&raw)));
+  if (state == DuckDBError) return StatementError(TextOrUnknown(duckdb_result_error(&raw)));
   return owned;
 }
 
@@ -267,7 +281,7 @@ Appender::~Appender() {
 
 Status Appender::Check(duckdb_state state, const char* what) {
   if (state == DuckDBError) {
-    return Status::Sql(std::string(what) + ": " + TextOrUnknown(duckdb_appender_error(appender_)));
+    return StatementError(std::string(what) + ": " + TextOrUnknown(duckdb_appender_error(appender_)));
   }
   return Status::Ok();
 }
@@ -285,6 +299,8 @@ Status Appender::Append(bool value) { return Check(duckdb_append_bool(appender_,
 Status Appender::AppendNull() { return Check(duckdb_append_null(appender_), "append"); }
 Status Appender::EndRow() { return Check(duckdb_appender_end_row(appender_), "end row"); }
 Status Appender::Close() { return Check(duckdb_appender_close(appender_), "close appender"); }
+
+Status Appender::Flush() { return Check(duckdb_appender_flush(appender_), "flush appender"); }
 
 // ---- Connection ----
 
@@ -305,7 +321,7 @@ Status Connection::Execute(const std::string& sql) {
   duckdb_result raw;
   const duckdb_state state = duckdb_query(connection_, sql.c_str(), &raw);
   QueryResult owned(raw);
-  if (state == DuckDBError) return Status::Sql(TextOrUnknown(duckdb_result_error(&raw)));
+  if (state == DuckDBError) return StatementError(TextOrUnknown(duckdb_result_error(&raw)));
   return Status::Ok();
 }
 
@@ -314,7 +330,7 @@ Result<QueryResult> Connection::Query(const std::string& sql) {
   duckdb_result raw;
   const duckdb_state state = duckdb_query(connection_, sql.c_str(), &raw);
   QueryResult owned(raw);
-  if (state == DuckDBError) return Status::Sql(TextOrUnknown(duckdb_result_error(&raw)));
+  if (state == DuckDBError) return StatementError(TextOrUnknown(duckdb_result_error(&raw)));
   return owned;
 }
 
@@ -406,7 +422,18 @@ Result<Database> Database::Open(const std::string& path, const Options& options)
   if (state == DuckDBError) {
     std::string message = TextOrUnknown(open_error);
     duckdb_free(open_error);
-    return Status::Io(path + ": cannot open database: " + message);
+    // Another process holds the file: say who, in cxm's words (DuckDB's message suggests its
+    // own CLI's -readonly flag, which means nothing to a cxm user).
+    if (message.find("Could not set lock") != std::string::npos) {
+      std::string pid = "unknown";
+      if (const std::size_t at = message.find("(PID "); at != std::string::npos) {
+        pid = message.substr(at + 5, message.find(')', at) - at - 5);
+      }
+      return Status::Io(fmt::format("the store {} is in use by another cxm process (pid {}); wait for it "
+                                    "or use --db",
+                                    path, pid));
+    }
+    return Status::Io(path + ": cannot open the store: " + message.substr(0, message.find('\n')));
   }
   return owned;
 }

@@ -143,6 +143,9 @@ class Appender {
   Status AppendNull();
   Status EndRow();
   Status Close();  // flushes; errors from constraint checks surface here
+  // Writes the rows appended so far; on a connection without an open transaction they are
+  // committed then (a process killed later keeps them).
+  Status Flush();
 
  private:
   explicit Appender(duckdb_appender appender) : appender_(appender) {}

@@ -37,13 +37,27 @@ CREATE TABLE ingest_log (
   return sql;
 }
 
+// Version 2: whether each load redacted personal data from free text (NULL: loaded before cxm
+// recorded it), and the erasure log (`cxm erase`), which names no customer.
+std::string MigrationV2() {
+  return R"sql(
+ALTER TABLE ingest_log ADD COLUMN pii_redacted BOOLEAN;
+CREATE TABLE erasures (
+  erasure_id BIGINT PRIMARY KEY,  -- 1, 2, ... in the order erasures ran
+  erased_at TIMESTAMP NOT NULL,
+  rows_removed BIGINT NOT NULL,
+  tables VARCHAR NOT NULL         -- 'customers=1, feedback=3, ...': counts only, no values
+);
+)sql";
+}
+
 struct Migration {
   std::int64_t version;
   std::string (*sql)();
 };
 
 const std::vector<Migration>& Migrations() {
-  static const std::vector<Migration> kMigrations = {{1, MigrationV1}};
+  static const std::vector<Migration> kMigrations = {{1, MigrationV1}, {2, MigrationV2}};
   return kMigrations;
 }
 

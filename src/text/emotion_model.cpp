@@ -203,6 +203,12 @@ std::vector<double> EmotionModel::ReadOutInputs(const std::array<std::vector<flo
 
 EmotionResult EmotionModel::Analyze(std::string_view text, std::string_view expected_language) const {
   EmotionResult result;
+  if (text.size() > kMaxTextBytes) {
+    result.truncated_from_bytes = text.size();
+    std::size_t cut = kMaxTextBytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
+    text = text.substr(0, cut);
+  }
   const std::vector<Token> tokens = IsBlank(text) ? std::vector<Token>() : Tokenize(text);
   if (tokens.empty()) {
     for (int view = 0; view < kViewCount; ++view) {
@@ -439,8 +445,12 @@ std::string EmotionResultJson(const EmotionResult& result) {
     out += ']';
   }
   const std::vector<int>& sentiment = result.predicted[static_cast<int>(View::kSentiment)];
-  out += fmt::format(",\"sentiment\":\"{}\"}}}}",
+  out += fmt::format(",\"sentiment\":\"{}\"}}",
                      ViewLabels(View::kSentiment)[static_cast<std::size_t>(sentiment.empty() ? 3 : sentiment[0])]);
+  if (result.truncated_from_bytes > 0) {
+    out += fmt::format(",\"truncated\":{{\"bytes\":{},\"read\":{}}}", result.truncated_from_bytes, kMaxTextBytes);
+  }
+  out += '}';
   return out;
 }
 

@@ -41,7 +41,13 @@ struct EmotionResult {
   float arousal = 0;     // 0 (calm) .. 1 (excited)
   std::array<std::vector<float>, kViewCount> probabilities;  // per view, per label
   std::array<std::vector<int>, kViewCount> predicted;        // per view; sentiment: one label
+  std::size_t truncated_from_bytes = 0;  // the text's size when it was cut to kMaxTextBytes; else 0
 };
+
+// A text is read up to this many bytes (cut at a character boundary); the rest is not scored.
+// 64 KiB is some 10,000 words, over 100 times the longest review or chat turn in the corpora,
+// and bounds the time and memory one text can take (a 50 MB line took 8 s and 1.25 GB).
+inline constexpr std::size_t kMaxTextBytes = std::size_t{64} << 10;
 
 // Valence/arousal read-outs: value = clamp(weights · inputs); inputs in ValenceArousalInputs.
 struct ReadOut {

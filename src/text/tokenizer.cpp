@@ -36,6 +36,26 @@ bool IsInScopeBreakers(std::string_view word) {
   return false;
 }
 
+bool IsEmoji(UChar32 code_point);
+
+// Format characters (Unicode Cf: zero-width space and non-joiner, soft hyphen, word joiner, BOM,
+// direction marks) are invisible, so "ang\u200bry" reads as "angry" and must count as it. The
+// zero-width joiner and emoji tags stay where they follow an emoji: they build one emoji from
+// several.
+icu::UnicodeString WithoutFormatCharacters(const icu::UnicodeString& text) {
+  icu::UnicodeString kept;
+  bool follows_emoji = false;
+  for (int32_t idx = 0; idx < text.length();) {
+    const UChar32 code_point = text.char32At(idx);
+    idx += U16_LENGTH(code_point);
+    const bool is_format = u_charType(code_point) == U_FORMAT_CHAR;
+    if (is_format && !follows_emoji) continue;
+    kept.append(code_point);
+    follows_emoji = IsEmoji(code_point) || (is_format && follows_emoji) || code_point == 0xFE0F;
+  }
+  return kept;
+}
+
 std::string FoldCase(std::string_view text) {
   // ASCII is already NFC and folds to lower case: skip ICU for it (most English text).
   bool is_ascii = true;
@@ -55,6 +75,7 @@ std::string FoldCase(std::string_view text) {
     if (U_SUCCESS(status)) unicode = normalized;
   }
   unicode.foldCase();
+  unicode = WithoutFormatCharacters(unicode);
   // Romanian ș and ț are often typed with a cedilla (ş, ţ: legacy keyboards and encodings, and
   // half of the AFINN-ro entries); one spelling so "mulţumit" and "mulțumit" are one word.
   unicode.findAndReplace(icu::UnicodeString(static_cast<UChar>(0x015F)), icu::UnicodeString(static_cast<UChar>(0x0219)));

@@ -38,7 +38,7 @@ TEST(StoreTest, ReopeningDoesNotMigrateTwice) {
   { ASSERT_TRUE(Store::Open(path, {}).has_value()); }
   Result<Store> reopened = Store::Open(path, {});
   ASSERT_TRUE(reopened.has_value()) << reopened.error();
-  EXPECT_EQ(QueryInt(reopened->connection(), "SELECT count(*)::BIGINT FROM schema_version"), 1);
+  EXPECT_EQ(QueryInt(reopened->connection(), "SELECT count(*)::BIGINT FROM schema_version"), kSchemaVersion);
 }
 
 TEST(StoreTest, NewerDatabaseIsRefusedWithAClearError) {

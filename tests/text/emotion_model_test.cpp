@@ -154,6 +154,32 @@ TEST(EmotionModelTest, EmptyWhitespaceAndBrokenTextAreNeutralNotErrors) {
   }
 }
 
+TEST(EmotionModelTest, InvisibleCharactersInsideWordsDoNotHideThem) {
+  // "ang\u200bry" scored -0.03 against -0.52 for "angry": the lexicon missed the word.
+  const EmotionResult plain = Model().Analyze("I am so angry with this service");
+  for (const char* hidden : {"I am so ang\u200bry with this service", "I am so an\u00adgry with this service",
+                             "I am so ang\u2060ry with this ser\u200dvice", "\ufeffI am so angry with this service"}) {
+    const EmotionResult result = Model().Analyze(hidden);
+    EXPECT_NEAR(result.valence, plain.valence, 1e-6) << hidden;
+    EXPECT_EQ(Sentiment(result), Sentiment(plain)) << hidden;
+  }
+  EXPECT_LT(plain.valence, -0.2f);  // clearly negative, as the hidden spellings now are too
+}
+
+TEST(EmotionModelTest, LongTextIsReadUpToTheBoundAndSaysSo) {
+  const std::string words = "The parcel never came and nobody answers, I am furious. ";
+  std::string text;
+  while (text.size() < 3 * kMaxTextBytes) text += words;
+  const EmotionResult result = Model().Analyze(text);
+  EXPECT_EQ(result.truncated_from_bytes, text.size());
+  EXPECT_EQ(Sentiment(result), "negative");
+  EXPECT_NE(EmotionResultJson(result).find("\"truncated\":{\"bytes\":" + std::to_string(text.size()) +
+                                           ",\"read\":65536}"),
+            std::string::npos);
+  EXPECT_EQ(Model().Analyze(words).truncated_from_bytes, 0u);
+  EXPECT_EQ(EmotionResultJson(Model().Analyze(words)).find("truncated"), std::string::npos);
+}
+
 TEST(EmotionModelTest, ProbabilitiesAreProbabilitiesAndBatchEqualsOneByOne) {
   const std::vector<std::string> texts = {"Great, thanks!", "Paketet kom aldrig.", "", "Sunt furios!", "ok"};
   const std::vector<EmotionResult> batch = Model().AnalyzeBatch(texts, 2);

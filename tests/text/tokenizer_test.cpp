@@ -44,6 +44,14 @@ TEST(TokenizerTest, CaseFoldingNormalisationAndElongation) {
   EXPECT_EQ(Texts("mulţumit ŞI ţară"), (Words{"mulțumit", "și", "țară"}));
 }
 
+TEST(TokenizerTest, FormatCharactersAreInvisibleExceptInsideEmoji) {
+  EXPECT_EQ(Texts("ang\u200bry"), (Words{"angry"}));
+  EXPECT_EQ(Texts("för\u00adsenad \ufeffpaket"), (Words{"försenad", "paket"}));
+  EXPECT_EQ(Texts("\u200eMulțumesc\u200f"), (Words{"mulțumesc"}));
+  // A family emoji keeps its joiners: one token, as before.
+  EXPECT_EQ(Texts("\U0001F468\u200D\U0001F469\u200D\U0001F467").size(), 1u);
+}
+
 TEST(TokenizerTest, NumbersBecomeOneToken) {
   EXPECT_EQ(Texts("3 items for 1.299,00 kr"), (Words{"<num>", "items", "for", "<num>", "kr"}));
 }

@@ -36,6 +36,13 @@ interface ReportData {
 
 const palette = ['#2f6f9f', '#d9822b', '#3a9d5d', '#c23b3b', '#7e57c2', '#8d6e63', '#00897b', '#546e7a'];
 
+// The one place text from the data becomes HTML: ECharts inserts a tooltip formatter's string
+// as markup, so every formatter builds its text through this. Everything else reaches the page
+// through textContent (element(), table()) or as SVG text drawn by ECharts.
+function escapeHtml(text: unknown): string {
+  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 function num(value: Cell): number {
   return typeof value === 'number' ? value : value === null || value === '' ? NaN : Number(value);
 }
@@ -261,7 +268,10 @@ function render(data: ReportData): void {
     const performance = finding.rows.map((row) => num(row.performance));
     const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(values.length, 1);
     return {
-      tooltip: { formatter: (params: any) => `${params.data[2]}: importance ${params.data[0]}%, performance ${params.data[1]}` },
+      tooltip: {
+        formatter: (params: any) =>
+          escapeHtml(`${params.data[2]}: importance ${params.data[0]}%, performance ${params.data[1]}`),
+      },
       grid: { left: 60, right: 30, top: 20, bottom: 50 },
       xAxis: { type: 'value', name: 'importance (% of R²)', nameLocation: 'middle', nameGap: 28 },
       yAxis: { type: 'value', name: 'performance (0-100)', scale: true },
