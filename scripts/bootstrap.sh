@@ -5,6 +5,7 @@
 #
 #   scripts/bootstrap.sh            # packages, web/node_modules (npm ci), DuckDB into .deps/duckdb
 #   CXM_WITH_BROWSER=1 scripts/bootstrap.sh   # also Debian's chromium, for the browser tests
+#   CXM_WITH_FUZZER=1 scripts/bootstrap.sh    # also Debian's clang and libFuzzer, for scripts/fuzz.sh
 #   DUCKDB_ROOT=/opt/duckdb scripts/bootstrap.sh   # use a system DuckDB, skip npm
 set -euo pipefail
 
@@ -24,6 +25,8 @@ packages=(
 )
 # The report's browser test drives Debian's Chromium (never a downloaded browser).
 [ "${CXM_WITH_BROWSER:-0}" = 1 ] && packages+=(chromium)
+# The fuzz targets build with Debian's clang and its libFuzzer runtime (scripts/fuzz.sh).
+[ "${CXM_WITH_FUZZER:-0}" = 1 ] && packages+=(clang libclang-rt-14-dev)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -32,6 +32,18 @@ std::string ReadPrefix(const std::string& path, std::size_t bytes) {
   return prefix;
 }
 
+// A column name is pasted into SQL as a quoted identifier, which cannot hold a NUL byte (the
+// fuzzer found a header that made the loader's own statements fail to parse).
+Status CheckColumnNames(const std::string& path, const std::vector<std::string>& columns) {
+  for (std::size_t column_idx = 0; column_idx < columns.size(); ++column_idx) {
+    if (columns[column_idx].find('\0') != std::string::npos) {
+      return Status::InvalidArgument(fmt::format(
+          "{}:1: the name of column {} holds a NUL byte; is this a text export?", path, column_idx + 1));
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status DropParserRejects(store::Connection& connection) {
@@ -146,6 +158,7 @@ Result<std::vector<std::string>> ReadDelimitedHeader(store::Connection& connecti
   for (std::uint64_t column_idx = 0; column_idx < result.ColumnCount(); ++column_idx) {
     columns.push_back(result.ColumnName(column_idx));
   }
+  CXM_TRY(CheckColumnNames(path, columns));
   return columns;
 }
 
@@ -364,6 +377,7 @@ Result<StagedFile> StageFile(store::Connection& connection, const std::string& p
   }
   if (!status.ok()) return FileReadError(path, format, status);
   CXM_ASSIGN_OR_RETURN(std::vector<std::string> columns, ColumnsOf(connection, table));
+  CXM_TRY(CheckColumnNames(path, columns));
   for (std::string& column : columns) {
     if (column != "__line") staged.columns.push_back(std::move(column));
   }

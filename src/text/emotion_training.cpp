@@ -81,9 +81,10 @@ struct GoEmotionsMappings {
 
 Result<GoEmotionsMappings> ReadGoEmotionsMappings(const std::string& data_dir) {
   GoEmotionsMappings mappings;
-  for (const auto& [file, target] : {std::pair{"ekman_mapping.json", &mappings.ekman},
-                                     std::pair{"sentiment_dict.json", &mappings.sentiment}}) {
+  for (const auto& [file, group_of] : {std::pair{"ekman_mapping.json", &mappings.ekman},
+                                       std::pair{"sentiment_dict.json", &mappings.sentiment}}) {
     const std::string path = data_dir + "/goemotions/" + file;
+    auto* target = group_of;  // a lambda may not capture a structured binding before Clang 16
     CXM_TRY(ForEachJsonField(path, [&](std::string_view group, simdjson::ondemand::value value) -> Status {
       const std::string group_name(group);
       simdjson::ondemand::array members;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "test_support.h"
 
 namespace cxm::ingest {
@@ -301,6 +303,26 @@ TEST_F(LoaderTest, RecordOverEightMegabytesIsRejectedOnItsOwnLine) {
   // The reject keeps a redacted kilobyte, not nine megabytes or the phone number.
   EXPECT_LT(Count("SELECT strlen(value)::BIGINT FROM rejects"), 1100);
   EXPECT_EQ(Count("SELECT count(*)::BIGINT FROM rejects WHERE contains(value, '070-123')"), 0);
+}
+
+TEST_F(LoaderTest, NulByteInAHeaderNameIsRefusedNamingTheColumn) {
+  // Found by line_reader_fuzz: the name broke the loader's own SQL (an internal error, exit 2).
+  const std::string mapping_path = dir_.File("nul.toml");
+  std::filesystem::copy_file(FixturePath("ingest/nul_byte_in_header.csv"), dir_.File("nul.csv"));
+  WriteFile(mapping_path, "[sources.s]\npath = \"nul.csv\"\n\n[[tables]]\nsource = \"s\"\ntarget = \"customers\"\n"
+                          "[tables.columns]\ncustomer_id = \"'x'\"\n");
+  Result<Mapping> mapping = Mapping::Load(mapping_path);
+  ASSERT_TRUE(mapping.has_value()) << mapping.error();
+  Result<Loader> loader = Loader::Create(store_.get(), {});
+  ASSERT_TRUE(loader.has_value());
+  Result<std::vector<TableLoad>> loads = loader->LoadWithMapping(*mapping, {});
+  ASSERT_FALSE(loads.has_value());
+  EXPECT_EQ(loads.error().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(loads.error().message().find("nul.csv:1: the name of column 1 holds a NUL byte"), std::string::npos)
+      << loads.error();
+  Result<std::vector<TableLoad>> direct = Load(FixturePath("ingest/nul_byte_in_header.csv"));
+  ASSERT_FALSE(direct.has_value());
+  EXPECT_EQ(direct.error().code(), Status::Code::kInvalidArgument);
 }
 
 TEST_F(LoaderTest, RejectedLinesKeepNoPersonalData) {
