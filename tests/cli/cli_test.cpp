@@ -245,6 +245,32 @@ TEST(ReportCliTest, AnalysesTheRealExamples) {
   EXPECT_NE(moments.out.find("Too few customers answered NPS twice"), std::string::npos) << moments.out;
 }
 
+std::string ReadText(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::stringstream contents;
+  contents << file.rdbuf();
+  return contents.str();
+}
+
+TEST(ReportCliTest, QuotesSayWhetherTheyWereRedacted) {
+  // The quotes were titled "(redacted)" even for a store loaded with --keep-pii.
+  TempDir dir;
+  const std::string db = dir.File("cxm.duckdb");
+  ASSERT_EQ(RunCxm({"--db", db, "ingest", "--map", testing::ExamplePath("ecommerce/mapping.toml")}).exit_code, 0);
+  ASSERT_EQ(RunCxm({"--db", db, "analyze"}).exit_code, 0);
+  ASSERT_EQ(RunCxm({"--db", db, "report", "--out", dir.File("redacted.html")}).exit_code, 0);
+  const std::string redacted = ReadText(dir.File("redacted.html"));
+  EXPECT_NE(redacted.find("What customers said (redacted)"), std::string::npos);
+
+  ASSERT_EQ(RunCxm({"--db", db, "ingest", "--keep-pii", "--map", testing::ExamplePath("ecommerce/mapping.toml")}).exit_code, 0);
+  ASSERT_EQ(RunCxm({"--db", db, "analyze"}).exit_code, 0);
+  ASSERT_EQ(RunCxm({"--db", db, "report", "--out", dir.File("kept.html")}).exit_code, 0);
+  const std::string kept = ReadText(dir.File("kept.html"));
+  EXPECT_NE(kept.find("What customers said (not redacted)"), std::string::npos);
+  EXPECT_EQ(kept.find("What customers said (redacted)"), std::string::npos);
+  EXPECT_NE(kept.find("--keep-pii"), std::string::npos);
+}
+
 TEST(ReportCliTest, AsksForAnalyzeFirst) {
   TempDir dir;
   const std::string db = dir.File("cxm.duckdb");
