@@ -331,13 +331,16 @@ TEST_F(LoaderTest, RejectedLinesKeepNoPersonalData) {
   WriteFile(path,
             "feedback_id,ts,kind,text\n"
             "f1,2024-01-01,email,card 4111 1111 1111 1111 pnr 811218-9876,extra\n"
-            "f2,2024-01-01,email,mail anna@example.se\n");
+            "f2,2024-01-01,email,mail anna@example.se\n"
+            "f3,2024-01-01,email,\xff\xfe broken, write to anna@example.se or 070-123 45 67\n");
   ASSERT_TRUE(Load(path, {.redact_pii = false}).has_value());
-  EXPECT_EQ(RejectSummary(), "2:*");
-  const std::string value = Text("SELECT value FROM rejects");
-  EXPECT_EQ(value.find("4111"), std::string::npos) << value;
-  EXPECT_EQ(value.find("811218"), std::string::npos) << value;
+  EXPECT_EQ(RejectSummary(), "2:* 4:text 4:*");  // line 4: broken UTF-8 in text, and a field too many
+  const std::string value = Text("SELECT string_agg(value, ' | ' ORDER BY line) FROM rejects");
+  for (const char* personal : {"4111", "811218", "anna@", "070-123"}) {
+    EXPECT_EQ(value.find(personal), std::string::npos) << personal << " in " << value;
+  }
   EXPECT_NE(value.find("[CARD]"), std::string::npos) << value;
+  EXPECT_NE(value.find("[EMAIL]"), std::string::npos) << value;
 }
 
 TEST_F(LoaderTest, MappedSourceZoneReadsWallClockTimesAndKeepsOffsets) {

@@ -124,7 +124,21 @@ function countPoints(option: EChartsCoreOption): number {
   }
   return points;
 }
-window.addEventListener('resize', () => charts.forEach((chart) => chart.resize()));
+// One resize a frame, and none for a chart whose box has no size at that moment (a full-page
+// capture resizes the window while it lays out): ECharts' view coordinate system (the Sankey's)
+// inverts a singular matrix for an empty box and throws.
+let resizePending = false;
+window.addEventListener('resize', () => {
+  if (resizePending) return;
+  resizePending = true;
+  requestAnimationFrame(() => {
+    resizePending = false;
+    for (const chart of charts) {
+      const node = chart.getDom();
+      if (node.clientWidth > 0 && node.clientHeight > 0) chart.resize();
+    }
+  });
+});
 
 // Vertical whiskers for [low, high] at each category (a custom series).
 function whiskers(name: string, lows: number[], highs: number[], color: string, seriesIndexOffset = 0) {
@@ -136,7 +150,11 @@ function whiskers(name: string, lows: number[], highs: number[], color: string, 
       const category = api.value(0);
       const low = api.coord([category, api.value(1)]);
       const high = api.coord([category, api.value(2)]);
-      const half = Math.max(3, (api.size([1, 0])[0] as number) * 0.08);
+      // While the chart is laid out again (a resize, a full-page capture) a point may have no
+      // coordinates yet: draw nothing for it rather than throw.
+      const size = api.size([1, 0]);
+      if (!Array.isArray(low) || !Array.isArray(high) || !Array.isArray(size)) return null;
+      const half = Math.max(3, (size[0] as number) * 0.08);
       const style = { stroke: color, lineWidth: 1.5 };
       return {
         type: 'group',
@@ -269,8 +287,9 @@ function render(data: ReportData): void {
     const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(values.length, 1);
     return {
       tooltip: {
-        formatter: (params: any) =>
-          escapeHtml(`${params.data[2]}: importance ${params.data[0]}%, performance ${params.data[1]}`),
+        formatter: (params: any) => (Array.isArray(params.data)
+          ? escapeHtml(`${params.data[2]}: importance ${params.data[0]}%, performance ${params.data[1]}`)
+          : ''),
       },
       grid: { left: 60, right: 30, top: 20, bottom: 50 },
       xAxis: { type: 'value', name: 'importance (% of R²)', nameLocation: 'middle', nameGap: 28 },
@@ -278,7 +297,8 @@ function render(data: ReportData): void {
       series: [{
         type: 'scatter', symbolSize: 16, color: palette[1],
         data: finding.rows.map((row, idx) => [weights[idx], performance[idx], String(row.attribute)]),
-        label: { show: true, formatter: (params: any) => params.data[2], position: 'right' },
+        label: { show: true, formatter: (params: any) => (Array.isArray(params.data) ? String(params.data[2]) : ''),
+                 position: 'right' },
         markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed', color: '#999' },
                     data: [{ xAxis: mean(weights) }, { yAxis: mean(performance) }] },
       }],
