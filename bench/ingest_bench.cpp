@@ -75,8 +75,8 @@ double TimeCxmIngest(const std::string& db, const std::string& csv) {
 
 double TimeDuckDbCopy(const std::string& db, const std::string& csv) {
   // The same table as cxm's (schema v1, primary key included); COPY cannot fill `source`, so it
-  // gets a default.
-  cxm::Result<cxm::store::Store> store = cxm::store::Store::Open(db, {});
+  // gets a default. The store's sandbox lets it read exactly that file, as for cxm ingest.
+  cxm::Result<cxm::store::Store> store = cxm::store::Store::Open(db, {.readable_files = {csv}});
   if (!store) Fail(store.error().ToString());
   cxm::store::Connection& connection = store->connection();
   if (cxm::Status status = connection.Execute(
@@ -88,7 +88,7 @@ double TimeDuckDbCopy(const std::string& db, const std::string& csv) {
   const cxm::Status copied = connection.Execute(
       "COPY interactions (interaction_id, customer_id, ts, end_ts, channel, touchpoint, "
       "journey_stage, agent_id, team, outcome, failure, compensation_value, transfers, "
-      "repeat_contact) FROM " + cxm::QuoteLiteral(csv) + " (HEADER)");
+      "repeat_contact) FROM " + cxm::QuoteLiteral(cxm::store::ReadablePath(csv)) + " (HEADER)");
   if (!copied.ok()) Fail(copied.ToString());
   if (cxm::Status status = connection.Execute("CHECKPOINT"); !status.ok()) Fail(status.ToString());
   return SecondsSince(start);

@@ -8,15 +8,7 @@ set -euo pipefail
 cxm=$1
 web_dir=$2
 out_dir=$3
-chromium=${CXM_CHROMIUM:-/usr/bin/chromium}
-if [[ ! -x $chromium ]]; then
-  if [[ ${CXM_REQUIRE_BROWSER:-0} == 1 ]]; then
-    echo "no $chromium: CXM_WITH_BROWSER=1 scripts/bootstrap.sh installs Debian's chromium" >&2
-    exit 1
-  fi
-  echo "skipped: no $chromium"
-  exit 77
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/require_chromium.sh"
 rm -rf "$out_dir"
 mkdir -p "$out_dir"
 "$cxm" generate --customers 1500 --seed 5 --format jsonl --out "$out_dir/co" > /dev/null

@@ -3,7 +3,7 @@
 // error, no request leaving the file. Keeps a full-page screenshot.
 //
 //   node tests/report_browser_test.mjs REPORT.html SCREENSHOT.png
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 import { pathToFileURL } from 'node:url';
 
 const [reportPath, screenshotPath] = process.argv.slice(2);
@@ -13,11 +13,7 @@ if (!reportPath || !screenshotPath) {
 }
 
 const failures = [];
-const browser = await chromium.launch({
-  executablePath: process.env.CXM_CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('console', (message) => {

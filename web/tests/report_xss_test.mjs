@@ -4,7 +4,7 @@
 // exists, and that the payloads still show as literal text in the tables and tooltips.
 //
 //   node tests/report_xss_test.mjs REPORT.html SCREENSHOT.png
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 import { pathToFileURL } from 'node:url';
 
 const [reportPath, screenshotPath] = process.argv.slice(2);
@@ -14,11 +14,7 @@ if (!reportPath || !screenshotPath) {
 }
 
 const failures = [];
-const browser = await chromium.launch({
-  executablePath: process.env.CXM_CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('pageerror', (error) => failures.push(`page error: ${error.message}`));
