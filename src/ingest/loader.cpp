@@ -225,27 +225,6 @@ Status RegisterHelpers(store::Connection& connection) {
   return connection.Execute(HelperMacrosSql());
 }
 
-bool GlobMatches(std::string_view pattern, std::string_view name) {
-  // '*' any run, '?' one character; enough for export file names.
-  std::size_t p = 0, n = 0, star = std::string_view::npos, resume = 0;
-  while (n < name.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
-      ++p;
-      ++n;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      resume = n;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      n = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
-}
-
 }  // namespace
 
 Result<const TableSpec*> MatchTable(const std::vector<std::string>& header,
@@ -322,55 +301,6 @@ Result<std::vector<TableLoad>> Loader::LoadFile(const std::string& path) {
   DerivationPlan plan{.is_identity = true};
   std::vector<DerivationPlan> plans = {plan};
   return LoadStaged(path, format, "", std::move(plans));
-}
-
-Result<std::vector<MappedFile>> ResolveSources(const Mapping& mapping,
-                                               const std::vector<std::string>& files) {
-  std::vector<MappedFile> work;
-  if (files.empty()) {
-    for (const SourceSpec& source : mapping.sources) {
-      const std::filesystem::path pattern = std::filesystem::path(mapping.folder) / source.pattern;
-      const std::filesystem::path folder = pattern.parent_path();
-      const std::string name_pattern = pattern.filename().string();
-      std::vector<std::string> matches;
-      std::error_code error;
-      for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
-        // A link could point anywhere on the machine: a mapping reads only real files beside it.
-        if (entry.is_regular_file() && !entry.is_symlink() &&
-            GlobMatches(name_pattern, entry.path().filename().string())) {
-          matches.push_back(entry.path().string());
-        }
-      }
-      if (matches.empty()) {
-        return Status::NotFound(fmt::format("{}: source '{}': no file matches {}",
-                                            mapping.Where(source.position), source.name,
-                                            pattern.string()));
-      }
-      std::sort(matches.begin(), matches.end());
-      for (std::string& match : matches) work.push_back({std::move(match), &source});
-    }
-    return work;
-  }
-  for (const std::string& file : files) {
-    const std::string name = std::filesystem::path(file).filename().string();
-    const SourceSpec* matched = nullptr;
-    for (const SourceSpec& source : mapping.sources) {
-      if (GlobMatches(std::filesystem::path(source.pattern).filename().string(), name)) {
-        matched = &source;
-        break;
-      }
-    }
-    if (matched == nullptr) {
-      std::vector<std::string> patterns;
-      for (const SourceSpec& source : mapping.sources) {
-        patterns.push_back(source.name + " = " + source.pattern);
-      }
-      return Status::InvalidArgument(fmt::format("{}: matches no source of {} ({})", file,
-                                                 mapping.path, Join(patterns, "; ")));
-    }
-    work.push_back({file, matched});
-  }
-  return work;
 }
 
 Result<std::vector<TableLoad>> Loader::LoadWithMapping(const Mapping& mapping,

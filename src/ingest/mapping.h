@@ -74,4 +74,16 @@ struct Mapping {
   std::string Where(const MappingPosition& position) const;
 };
 
+// A file to load and the [sources] entry it belongs to.
+struct MappedFile {
+  std::string path;
+  const SourceSpec* source = nullptr;  // points into the Mapping
+};
+
+// Which files a mapping load reads: each of `files` matched to a source by its name or, with
+// none, every source's glob expanded in the mapping's folder (regular files only, no links).
+// The CLI opens the store's sandbox to exactly these files before anything in the mapping runs.
+Result<std::vector<MappedFile>> ResolveSources(const Mapping& mapping,
+                                               const std::vector<std::string>& files);
+
 }  // namespace cxm::ingest
