@@ -299,7 +299,7 @@ Result<std::vector<Finding>> Journeys(store::Connection& connection) {
     SELECT concat(e.step, '. ', e.touchpoint), 'churn', count(*)
     FROM early e JOIN (SELECT DISTINCT customer_id FROM churn) c USING (customer_id)
     WHERE e.step = e.journey_length GROUP BY 1, 2
-    ORDER BY 1, 3 DESC)sql", {kSteps}));
+    ORDER BY 1, 3 DESC, 2)sql", {kSteps}));
   Finding transitions{.key = "journey_flows", .title = "Journey flows (first steps, and churn)",
                       .columns = {"source", "target", "customers"}, .is_numeric = {false, false, true}};
   double to_churn = 0;
