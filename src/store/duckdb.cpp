@@ -158,6 +158,23 @@ std::vector<std::vector<std::optional<std::string>>> QueryResult::AllRowsAsText(
   return rows;
 }
 
+std::uint64_t QueryResult::MaterialisedRowCount() { return duckdb_row_count(&result_); }
+
+bool QueryResult::IsNullAt(std::uint64_t column_idx, std::uint64_t row_idx) {
+  return duckdb_value_is_null(&result_, column_idx, row_idx);
+}
+
+double QueryResult::DoubleAt(std::uint64_t column_idx, std::uint64_t row_idx) {
+  return duckdb_value_double(&result_, column_idx, row_idx);
+}
+
+std::string QueryResult::TextAt(std::uint64_t column_idx, std::uint64_t row_idx) {
+  char* text = duckdb_value_varchar(&result_, column_idx, row_idx);
+  std::string value = text ? std::string(text) : std::string();
+  duckdb_free(text);
+  return value;
+}
+
 std::optional<std::int64_t> QueryResult::ScalarInt64() {
   std::optional<DataChunk> chunk = NextChunk();
   if (!chunk || chunk->RowCount() == 0) return std::nullopt;

@@ -79,6 +79,12 @@ class QueryResult {
   // Every cell as text (NULL → nullopt), materialising the whole result: for statements whose
   // column types are not known in advance (SHOW, DESCRIBE, PRAGMA). Do not mix with NextChunk.
   std::vector<std::vector<std::optional<std::string>>> AllRowsAsText();
+  // Cell access on the materialised result (likewise not mixed with NextChunk): the row count,
+  // and one cell as a double (numeric and boolean columns) or as text.
+  std::uint64_t MaterialisedRowCount();
+  bool IsNullAt(std::uint64_t column_idx, std::uint64_t row_idx);
+  double DoubleAt(std::uint64_t column_idx, std::uint64_t row_idx);
+  std::string TextAt(std::uint64_t column_idx, std::uint64_t row_idx);
 
   // Convenience for small results: the first column of the first row, NULL → nullopt.
   // REQUIRES: the column is BIGINT (Int64) / VARCHAR (Text).

@@ -1,5 +1,7 @@
 #include "store/schema.h"
 
+#include <utility>
+
 #include "common/strings.h"
 
 namespace cxm::store {
@@ -146,6 +148,75 @@ std::string CreateTableSql(const TableSpec& table) {
   definitions.push_back("PRIMARY KEY (" + Join(key, ", ") + ")");
   return "CREATE TABLE " + QuoteIdentifier(table.name) + " (\n  " + Join(definitions, ",\n  ") +
          "\n)";
+}
+
+std::string TextEmotionsDdl() {
+  return "CREATE TABLE IF NOT EXISTS text_emotions ("
+         "source VARCHAR NOT NULL, "             // 'message' or 'feedback'
+         "interaction_id VARCHAR, seq BIGINT, "  // the message's key
+         "feedback_id VARCHAR, "                 // the feedback's key
+         "language VARCHAR, valence DOUBLE, arousal DOUBLE, sentiment VARCHAR, "
+         "top_emotion VARCHAR, top_probability DOUBLE)";
+}
+
+std::string InteractionExperienceDdl() {
+  return R"sql(
+  CREATE TABLE IF NOT EXISTS interaction_experience (
+    interaction_id VARCHAR PRIMARY KEY, customer_id VARCHAR, ts TIMESTAMP, touchpoint VARCHAR,
+    failure VARCHAR,
+    evidence VARCHAR,        -- 'conversation' (customer turns), 'feedback' (linked text), 'survey' (CSAT only)
+    evidence_count BIGINT,   -- moments read; a change marks the row for recomputation
+    start DOUBLE, experienced DOUBLE, peak DOUBLE, "end" DOUBLE, remembered DOUBLE,
+    ending VARCHAR, emotional_shift DOUBLE,
+    negativity_lambda DOUBLE, end_window_turns BIGINT))sql";
+}
+
+namespace {
+
+constexpr std::pair<const char*, const char*> kCustomerStateColumns[] = {
+    {"customer_id", "VARCHAR NOT NULL"}, {"language", "VARCHAR"}, {"country", "VARCHAR"},
+    {"segment", "VARCHAR"}, {"persona", "VARCHAR"}, {"loyalty_member", "BOOLEAN"},
+    {"signup_ts", "TIMESTAMP"}, {"churn_ts", "TIMESTAMP"}, {"churn_reason", "VARCHAR"},
+    {"as_of", "TIMESTAMP"}, {"observed_from", "TIMESTAMP"}, {"memory", "DOUBLE"},
+    {"interactions", "BIGINT"}, {"interactions_with_evidence", "BIGINT"}, {"mean_remembered", "DOUBLE"},
+    {"orders", "BIGINT"}, {"first_ts", "TIMESTAMP"}, {"last_ts", "TIMESTAMP"}, {"mean_valence", "DOUBLE"},
+    {"texts", "BIGINT"}, {"last_nps", "BIGINT"}, {"nps_answers", "BIGINT"}, {"revenue_sek", "DOUBLE"},
+    {"observed_years", "DOUBLE"}, {"orders_per_year", "DOUBLE"}, {"recency_days", "DOUBLE"},
+    {"expected_orders_per_year", "DOUBLE"}, {"expected_orders_per_year_sd", "DOUBLE"},
+    {"expected_nps", "DOUBLE"}, {"attitudinal", "DOUBLE"}, {"behavioural", "DOUBLE"},
+    {"behavioural_sd", "DOUBLE"}, {"quadrant", "VARCHAR"}, {"quadrant_confidence", "VARCHAR"},
+};
+
+}  // namespace
+
+std::string CustomerStateDdl(std::string_view name) {
+  std::vector<std::string> definitions;
+  for (const auto& [column, type] : kCustomerStateColumns) definitions.push_back(std::string(column) + " " + type);
+  return "CREATE TABLE " + std::string(name) + " (" + Join(definitions, ", ") + ")";
+}
+
+const std::vector<std::string>& CustomerStateColumns() {
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names;
+    for (const auto& [column, type] : kCustomerStateColumns) names.emplace_back(column);
+    return names;
+  }();
+  return kNames;
+}
+
+std::string AnalysisSettingsDdl(std::string_view name) {
+  return "CREATE TABLE " + std::string(name) + R"sql( (
+    negativity_lambda DOUBLE NOT NULL,      -- weight of negative moments (peak, memory)
+    end_window_turns BIGINT NOT NULL,       -- `end` = mean of the last N customer turns
+    memory_half_life_days DOUBLE NOT NULL,
+    horizon_days BIGINT NOT NULL,           -- "later" outcomes: this long after the reference date
+    reference_date DATE,                    -- NULL: the store's last interaction less the horizon
+    currency VARCHAR NOT NULL,              -- reporting currency of value figures
+    analyzed_at TIMESTAMP NOT NULL))sql";
+}
+
+std::string TouchpointRolesDdl() {
+  return "CREATE TABLE touchpoint_roles (touchpoint VARCHAR PRIMARY KEY, role VARCHAR NOT NULL)";
 }
 
 }  // namespace cxm::store

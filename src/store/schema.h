@@ -42,4 +42,16 @@ std::string_view SqlTypeName(ColumnType type);
 // CREATE TABLE for one canonical table, with its primary key and the `source` column.
 std::string CreateTableSql(const TableSpec& table);
 
+// The derived tables `cxm analyze` writes (SPEC §3, derived), under the schema version like the
+// canonical ones: their DDL, and the column list inserts name.
+std::string TextEmotionsDdl();
+std::string InteractionExperienceDdl();
+// customer_state is rebuilt aside (`name` customer_state_next) and swapped in.
+std::string CustomerStateDdl(std::string_view name);
+const std::vector<std::string>& CustomerStateColumns();
+// The settings of the last complete `cxm analyze` (one row), which every analysis reads.
+std::string AnalysisSettingsDdl(std::string_view name);
+// Which touchpoint names play which role (purchase, support, delivery, billing, returns).
+std::string TouchpointRolesDdl();
+
 }  // namespace cxm::store

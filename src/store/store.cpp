@@ -51,13 +51,25 @@ CREATE TABLE erasures (
 )sql";
 }
 
+// Version 3: the derived tables under the schema (customer_state rebuilt by the next analyze),
+// the settings of the last analyze, and the touchpoints' roles with the names cxm's own
+// exports use as defaults.
+std::string MigrationV3() {
+  return TextEmotionsDdl() + ";\n" + InteractionExperienceDdl() + ";\n" +
+         "DROP TABLE IF EXISTS customer_state_next; DROP TABLE IF EXISTS customer_state;\n" +
+         CustomerStateDdl("customer_state") + ";\n" + AnalysisSettingsDdl("analysis_settings") + ";\n" +
+         TouchpointRolesDdl() + ";\n" +
+         "INSERT INTO touchpoint_roles (touchpoint, role) VALUES ('purchase', 'purchase'), ('support', 'support'), "
+         "('delivery', 'delivery'), ('billing', 'billing'), ('returns', 'returns');\n";
+}
+
 struct Migration {
   std::int64_t version;
   std::string (*sql)();
 };
 
 const std::vector<Migration>& Migrations() {
-  static const std::vector<Migration> kMigrations = {{1, MigrationV1}, {2, MigrationV2}};
+  static const std::vector<Migration> kMigrations = {{1, MigrationV1}, {2, MigrationV2}, {3, MigrationV3}};
   return kMigrations;
 }
 

@@ -1,0 +1,82 @@
+#include "store/duckdb_engine.h"
+
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+namespace cxm::store {
+
+std::size_t Frame::RowCount() const {
+  if (columns_.empty()) return 0;
+  const Column& first = columns_.front();
+  return first.is_text() ? first.texts.size() : first.numbers.size();
+}
+
+bool Frame::IsNull(std::size_t column, std::size_t row) const {
+  const Column& values = columns_[column];
+  return values.is_text() ? !values.texts[row].has_value() : std::isnan(values.numbers[row]);
+}
+
+double Frame::Number(std::size_t column, std::size_t row) const {
+  const Column& values = columns_[column];
+  if (!values.is_text()) return values.numbers[row];
+  return values.texts[row] ? std::strtod(values.texts[row]->c_str(), nullptr) : std::nan("");
+}
+
+std::string Frame::Text(std::size_t column, std::size_t row) const {
+  const Column& values = columns_[column];
+  if (values.is_text()) return values.texts[row].value_or("");
+  const double value = values.numbers[row];
+  if (std::isnan(value)) return "";
+  if (values.kind != ValueKind::kNumber) return fmt::format("{}", static_cast<std::int64_t>(value));
+  return fmt::format("{}", value);
+}
+
+namespace {
+
+ValueKind KindOf(duckdb_type type) {
+  switch (type) {
+    case DUCKDB_TYPE_BOOLEAN:
+      return ValueKind::kBoolean;
+    case DUCKDB_TYPE_TINYINT: case DUCKDB_TYPE_SMALLINT: case DUCKDB_TYPE_INTEGER: case DUCKDB_TYPE_BIGINT:
+    case DUCKDB_TYPE_UTINYINT: case DUCKDB_TYPE_USMALLINT: case DUCKDB_TYPE_UINTEGER: case DUCKDB_TYPE_UBIGINT:
+    case DUCKDB_TYPE_HUGEINT: case DUCKDB_TYPE_UHUGEINT:
+      return ValueKind::kInteger;
+    case DUCKDB_TYPE_FLOAT: case DUCKDB_TYPE_DOUBLE: case DUCKDB_TYPE_DECIMAL:
+      return ValueKind::kNumber;
+    default:
+      return ValueKind::kText;
+  }
+}
+
+}  // namespace
+
+Result<Frame> DuckDbEngine::Run(const NamedQuery& query) {
+  auto prepared = connection_.Prepare(query.sql);
+  if (!prepared.has_value()) return prepared.error().Prefixed("query " + query.name);
+  Statement& statement = *prepared;
+  for (std::size_t idx = 0; idx < query.parameters.size(); ++idx) {
+    CXM_TRY(std::visit([&](const auto& value) { return statement.Bind(idx + 1, value); }, query.parameters[idx]));
+  }
+  CXM_ASSIGN_OR_RETURN(QueryResult result, statement.Execute());
+  std::vector<Column> columns(result.ColumnCount());
+  for (std::size_t column = 0; column < columns.size(); ++column) {
+    columns[column].name = result.ColumnName(column);
+    columns[column].kind = KindOf(result.ColumnType(column));
+  }
+  const std::uint64_t rows = result.MaterialisedRowCount();
+  for (std::size_t column = 0; column < columns.size(); ++column) {
+    Column& values = columns[column];
+    for (std::uint64_t row = 0; row < rows; ++row) {
+      const bool is_null = result.IsNullAt(column, row);
+      if (values.is_text()) {
+        values.texts.push_back(is_null ? std::nullopt : std::optional<std::string>(result.TextAt(column, row)));
+      } else {
+        values.numbers.push_back(is_null ? std::nan("") : result.DoubleAt(column, row));
+      }
+    }
+  }
+  return Frame(std::move(columns));
+}
+
+}  // namespace cxm::store
