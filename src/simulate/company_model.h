@@ -83,13 +83,26 @@ struct CompanyModel {
   // Behaviour: days between orders ~ Exponential(mean / (habit * exp(slope * attitude))).
   double mean_days_between_orders = 320.0;
   double repurchase_attitude_slope = 0.5;
-  // Churn hazard per day = base * exp(-slope * attitude) * (1.3 - 0.6 * inertia).
+  // Churn hazard per day = base * exp(-slope * attitude) * (inertia_base - inertia_slope * inertia).
   double churn_base_per_day = 0.00045;
   double churn_attitude_slope = 1.8;
+  double churn_inertia_base = 1.3;
+  double churn_inertia_slope = 0.6;
   // Relationship NPS answer = round(intercept + slope * attitude + N(0, sd)), clipped to 0..10.
   double nps_intercept = 6.9;
   double nps_attitude_slope = 3.4;
   double nps_noise_sd = 1.1;
+  // Transactional CSAT answer = round(intercept + slope * remembered + N(0, sd)), clipped to 1..5;
+  // answered with probability base + per_intensity * |remembered| (strong feelings answer).
+  double csat_intercept = 3.1;
+  double csat_per_remembered = 2.0;
+  double csat_noise_sd = 0.6;
+  double csat_response_base = 0.12;
+  double csat_response_per_intensity = 0.15;
+  // Employee pulse: eNPS answer = round(intercept + slope * engagement + N(0, sd)), 0..10.
+  double enps_intercept = 6.6;
+  double enps_per_engagement = 2.2;
+  double enps_noise_sd = 1.2;
 
   // Loyalty quadrant cut-offs on the latent scales (attitude in [-1, 1]; behaviour = relative
   // purchase rate, 1 = the typical customer).

@@ -205,12 +205,19 @@ std::string TruthJson(const GeneratorOptions& options, const GenerationSummary& 
       .Raw("groups", groups.Json());
 
   JsonObject outcomes;
-  outcomes.String("churn_hazard_per_day", fmt::format("{} * exp(-{} * attitude) * (1.3 - 0.6 * inertia)",
-                                                      model.churn_base_per_day, model.churn_attitude_slope))
+  outcomes.String("churn_hazard_per_day", fmt::format("{} * exp(-{} * attitude) * ({} - {} * inertia)",
+                                                      model.churn_base_per_day, model.churn_attitude_slope,
+                                                      model.churn_inertia_base, model.churn_inertia_slope))
       .String("days_between_orders", fmt::format("Exponential({} / (habit * exp({} * attitude)))",
                                                  model.mean_days_between_orders, model.repurchase_attitude_slope))
       .String("nps_answer", fmt::format("clip(round({} + {} * attitude + N(0, {})), 0, 10)",
-                                        model.nps_intercept, model.nps_attitude_slope, model.nps_noise_sd));
+                                        model.nps_intercept, model.nps_attitude_slope, model.nps_noise_sd))
+      .String("csat_answer", fmt::format("clip(round({} + {} * remembered + N(0, {})), 1, 5), answered with "
+                                         "probability {} + {} * |remembered|", model.csat_intercept,
+                                         model.csat_per_remembered, model.csat_noise_sd, model.csat_response_base,
+                                         model.csat_response_per_intensity))
+      .String("enps_answer", fmt::format("clip(round({} + {} * engagement + N(0, {})), 0, 10)", model.enps_intercept,
+                                         model.enps_per_engagement, model.enps_noise_sd));
 
   JsonObject quadrants;
   for (int quadrant = 0; quadrant < 4; ++quadrant) {
