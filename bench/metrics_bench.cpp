@@ -1,4 +1,4 @@
-// bench/metrics: `cxm metrics --by touchpoint,month` (analytics::Metrics: the aggregation, the
+// bench/metrics: `cxm metrics --by touchpoint,month` (the registry's metrics analysis: the aggregation, the
 // NPS/Wilson/t intervals and the period-over-period tests) against the same aggregation written
 // as plain DuckDB SQL (the sums only, no statistics), on the same open store, in the same run.
 //
@@ -13,7 +13,8 @@
 
 #include <fmt/format.h>
 
-#include "analytics/analyses.h"
+#include "analytics/registry.h"
+#include "store/duckdb_engine.h"
 #include "store/store.h"
 
 namespace {
@@ -52,14 +53,18 @@ int main(int argc, char** argv) {
     return 2;
   }
   cxm::store::Connection& connection = store->connection();
+  cxm::store::DuckDbEngine engine(connection);
+  cxm::analytics::Arguments arguments;
+  arguments.Set("by", {"touchpoint", "month"});
   std::size_t groups = 0;
   const std::vector<double> cxm_ms = Time(repetitions, [&] {
-    cxm::Result<cxm::analytics::Finding> finding = cxm::analytics::Metrics(connection, {.by = {"touchpoint", "month"}});
-    if (!finding) {
-      std::cerr << finding.error() << "\n";
+    cxm::Result<std::vector<cxm::analytics::Finding>> findings =
+        cxm::analytics::RunAnalysis(*cxm::analytics::FindAnalysis("metrics"), engine, arguments);
+    if (!findings) {
+      std::cerr << findings.error() << "\n";
       std::exit(2);
     }
-    groups = finding->rows.size();
+    groups = findings->front().rows.size();
   });
   std::size_t plain_rows = 0;
   const std::vector<double> plain_ms = Time(repetitions, [&] {

@@ -21,7 +21,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libre2-dev libicu-dev libzstd-dev
-  libsimdjson-dev libcpp-httplib-dev libstemmer-dev libcld2-dev libeigen3-dev
+  libsimdjson-dev libcpp-httplib-dev libstemmer-dev libcld2-dev libeigen3-dev nlohmann-json3-dev
 )
 # The report's browser test drives Debian's Chromium (never a downloaded browser).
 [ "${CXM_WITH_BROWSER:-0}" = 1 ] && packages+=(chromium)

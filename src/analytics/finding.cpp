@@ -1,100 +1,97 @@
 #include "analytics/finding.h"
 
-#include <cmath>
-#include <cstdlib>
-
 #include <fmt/format.h>
-
-#include "common/strings.h"
+#include <nlohmann/json.hpp>
 
 namespace cxm::analytics {
 namespace {
 
-Result<store::QueryResult> ExecuteBound(store::Connection& connection, const std::string& sql,
-                                       const std::vector<SqlParameter>& parameters) {
-  CXM_ASSIGN_OR_RETURN(store::Statement statement, connection.Prepare(sql));
-  for (std::size_t idx = 0; idx < parameters.size(); ++idx) {
-    CXM_TRY(std::visit([&](const auto& value) { return statement.Bind(idx + 1, value); }, parameters[idx]));
+using Json = nlohmann::ordered_json;
+
+const char* TypeName(CellType type) {
+  switch (type) {
+    case CellType::kText: return "text";
+    case CellType::kInteger: return "integer";
+    case CellType::kNumber: return "number";
   }
-  return statement.Execute();
+  return "text";
+}
+
+Json ToJson(const Finding& finding) {
+  Json json = {{"key", finding.key}, {"title", finding.title}, {"summary", finding.summary}};
+  Json names = Json::array();
+  Json types = Json::array();
+  for (const ColumnSpec& column : finding.columns) {
+    names.push_back(column.name);
+    types.push_back({{"name", column.name}, {"type", TypeName(column.type)}, {"unit", column.unit},
+                     {"decimals", column.decimals}});
+  }
+  json["columns"] = std::move(names);
+  json["column_types"] = std::move(types);
+  Json rows = Json::array();
+  for (const std::vector<Cell>& row : finding.rows) {
+    Json object = Json::object();
+    for (std::size_t column = 0; column < finding.columns.size() && column < row.size(); ++column) {
+      Json value;  // null
+      if (const auto* integer = std::get_if<std::int64_t>(&row[column])) value = *integer;
+      if (const auto* number = std::get_if<double>(&row[column])) value = *number;
+      if (const auto* text = std::get_if<std::string>(&row[column])) value = *text;
+      object[finding.columns[column].name] = std::move(value);
+    }
+    rows.push_back(std::move(object));
+  }
+  json["rows"] = std::move(rows);
+  Json diagnostics = Json::array();
+  for (const Diagnostic& diagnostic : finding.diagnostics) {
+    diagnostics.push_back({{"kind", diagnostic.kind}, {"message", diagnostic.message}});
+  }
+  json["diagnostics"] = std::move(diagnostics);
+  Json settings = Json::object();
+  for (const Setting& setting : finding.settings) settings[setting.name] = setting.value;
+  json["settings"] = std::move(settings);
+  return json;
+}
+
+std::string Dump(const Json& json) {
+  // Invalid UTF-8 in a quote is replaced rather than thrown on.
+  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace
 
-std::string FindingJson(const Finding& finding) {
-  std::string json = fmt::format("{{\"key\":{},\"title\":{},\"summary\":{},\"columns\":[", JsonQuote(finding.key),
-                                 JsonQuote(finding.title), JsonQuote(finding.summary));
-  for (std::size_t column = 0; column < finding.columns.size(); ++column) {
-    if (column > 0) json += ',';
-    json += JsonQuote(finding.columns[column]);
-  }
-  json += "],\"rows\":[";
-  for (std::size_t row = 0; row < finding.rows.size(); ++row) {
-    json += row ? ",{" : "{";
-    for (std::size_t column = 0; column < finding.columns.size() && column < finding.rows[row].size(); ++column) {
-      const std::string& cell = finding.rows[row][column];
-      const bool is_number = column < finding.is_numeric.size() && finding.is_numeric[column];
-      if (column > 0) json += ',';
-      json += JsonQuote(finding.columns[column]);
-      json += ':';
-      if (is_number) {
-        char* end = nullptr;
-        const double value = std::strtod(cell.c_str(), &end);
-        json += cell.empty() || end == cell.c_str() || *end != '\0' || !std::isfinite(value) ? "null" : cell;
-      } else {
-        json += JsonQuote(cell);
-      }
-    }
-    json += "}";
-  }
-  return json + "]}";
+ColumnSpec TextColumn(std::string name) { return {.name = std::move(name)}; }
+ColumnSpec IntegerColumn(std::string name) { return {.name = std::move(name), .type = CellType::kInteger}; }
+ColumnSpec NumberColumn(std::string name, int decimals, std::string unit) {
+  return {.name = std::move(name), .type = CellType::kNumber, .unit = std::move(unit), .decimals = decimals};
 }
+ColumnSpec PercentColumn(std::string name, int decimals) { return NumberColumn(std::move(name), decimals, "%"); }
+ColumnSpec PointsColumn(std::string name, int decimals) { return NumberColumn(std::move(name), decimals, "points"); }
+ColumnSpec MoneyColumn(std::string name, std::string currency) {
+  return NumberColumn(std::move(name), 0, std::move(currency));
+}
+
+std::vector<std::string> Finding::ColumnNames() const {
+  std::vector<std::string> names;
+  for (const ColumnSpec& column : columns) names.push_back(column.name);
+  return names;
+}
+
+std::string RenderCell(const Cell& cell, const ColumnSpec& column) {
+  if (const auto* integer = std::get_if<std::int64_t>(&cell)) return std::to_string(*integer);
+  if (const auto* number = std::get_if<double>(&cell)) {
+    if (column.type == CellType::kInteger) return fmt::format("{:.0f}", *number);
+    return fmt::format("{:.{}f}", *number, column.decimals);
+  }
+  if (const auto* text = std::get_if<std::string>(&cell)) return *text;
+  return "";
+}
+
+std::string FindingJson(const Finding& finding) { return Dump(ToJson(finding)); }
 
 std::string FindingsJson(const std::vector<Finding>& findings) {
-  std::string json = "{";
-  for (std::size_t idx = 0; idx < findings.size(); ++idx) {
-    if (idx > 0) json += ',';
-    json += JsonQuote(findings[idx].key);
-    json += ':';
-    json += FindingJson(findings[idx]);
-  }
-  return json + "}";
+  Json json = Json::object();
+  for (const Finding& finding : findings) json[finding.key] = ToJson(finding);
+  return Dump(json);
 }
-
-std::string Fixed(double value, int decimals) {
-  return std::isfinite(value) ? fmt::format("{:.{}f}", value, decimals) : "";
-}
-
-Result<TextRows> QueryRows(store::Connection& connection, const std::string& sql,
-                           const std::vector<SqlParameter>& parameters) {
-  CXM_ASSIGN_OR_RETURN(store::QueryResult result, ExecuteBound(connection, sql, parameters));
-  return result.AllRowsAsText();
-}
-
-Result<std::vector<std::vector<double>>> ReadColumns(store::Connection& connection, const std::string& sql,
-                                                    const std::vector<SqlParameter>& parameters) {
-  CXM_ASSIGN_OR_RETURN(store::QueryResult result, ExecuteBound(connection, sql, parameters));
-  const std::uint64_t columns = result.ColumnCount();
-  for (std::uint64_t column = 0; column < columns; ++column) {
-    if (result.ColumnType(column) != DUCKDB_TYPE_DOUBLE) {
-      return Status::Internal(fmt::format("column {} of an analysis query is not DOUBLE", result.ColumnName(column)));
-    }
-  }
-  std::vector<std::vector<double>> values(columns);
-  while (std::optional<store::DataChunk> chunk = result.NextChunk()) {
-    for (std::uint64_t column = 0; column < columns; ++column) {
-      const store::ColumnView view = chunk->Column(column);
-      for (std::uint64_t row = 0; row < chunk->RowCount(); ++row) {
-        values[column].push_back(view.IsNull(row) ? std::nan("") : view.Double(row));
-      }
-    }
-  }
-  return values;
-}
-
-double Number(const std::optional<std::string>& cell) {
-  return cell ? std::strtod(cell->c_str(), nullptr) : std::nan("");
-}
-std::string Text(const std::optional<std::string>& cell) { return cell.value_or(""); }
 
 }  // namespace cxm::analytics

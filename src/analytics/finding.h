@@ -1,47 +1,78 @@
-// Finding: one analysis result as cxm prints it (a title, a plain-sentence summary and a table),
-// serialisable to JSON for `--format json`, the HTML report and the HTTP API. Also the small
-// query helper the analyses share.
+// Finding: one analysis result as cxm hands it on (a title, a plain-sentence summary, a typed
+// table and the diagnostics about the data behind it), for the table and CSV printers, JSON
+// (`--format json`, the HTML report, the HTTP API).
+//
+// Cells are typed: null, integer, number or text. A column says its type, its unit (%, points,
+// a currency code) and how many decimals a table shows; rounding happens only when a table is
+// rendered (RenderCell). JSON carries numbers as numbers, unrounded.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
-#include "common/status.h"
-#include "store/duckdb.h"
-
 namespace cxm::analytics {
+
+enum class CellType { kText, kInteger, kNumber };
+
+struct ColumnSpec {
+  std::string name;
+  CellType type = CellType::kText;
+  std::string unit;  // "", "%", "points", or a currency code ("SEK")
+  int decimals = 0;  // shown in a table
+};
+
+// Column constructors, so that a finding's columns read as what they hold.
+ColumnSpec TextColumn(std::string name);
+ColumnSpec IntegerColumn(std::string name);
+ColumnSpec NumberColumn(std::string name, int decimals, std::string unit = "");
+ColumnSpec PercentColumn(std::string name, int decimals = 1);  // values in percent (45.3 = 45.3%)
+ColumnSpec PointsColumn(std::string name, int decimals = 1);   // differences in points
+ColumnSpec MoneyColumn(std::string name, std::string currency);
+
+using Cell = std::variant<std::monostate, std::int64_t, double, std::string>;
+
+// A number, or null where it is not finite (an estimate without data).
+inline Cell Num(double value) { return std::isfinite(value) ? Cell(value) : Cell(); }
+// A count or rank, or null where it is not finite.
+inline Cell Int(double value) {
+  return std::isfinite(value) ? Cell(static_cast<std::int64_t>(std::llround(value))) : Cell();
+}
+inline Cell Pct(double share) { return Num(100 * share); }  // a share 0..1 as percent
+
+// What the data behind a finding lacks or risks: small groups, missing values, items left out.
+struct Diagnostic {
+  std::string kind;     // "small_group", "missing_values", "left_out", "not_enough_data", ...
+  std::string message;  // a sentence
+};
+
+// A setting the finding was computed with (λ, half-life, horizon, currency ...).
+struct Setting {
+  std::string name;
+  std::string value;
+};
 
 struct Finding {
   std::string key;      // machine name: "moments", "recovery_groups"
   std::string title;    // "Moments of truth"
   std::string summary;  // one or two plain sentences with the numbers
-  std::vector<std::string> columns;
-  std::vector<bool> is_numeric;  // per column: written as a JSON number (empty cell = null)
-  std::vector<std::vector<std::string>> rows;
+  std::vector<ColumnSpec> columns;
+  std::vector<std::vector<Cell>> rows;
+  std::vector<Diagnostic> diagnostics;
+  std::vector<Setting> settings;
+
+  std::vector<std::string> ColumnNames() const;
 };
 
-// {"key":..,"title":..,"summary":..,"columns":[..],"rows":[{column: value}..]}
+// A cell as a table shows it: rounded to its column's decimals, null as "".
+std::string RenderCell(const Cell& cell, const ColumnSpec& column);
+
+// {"key","title","summary","columns":[names],"column_types":[{name,type,unit,decimals}],
+//  "rows":[{column: value}],"diagnostics":[{kind,message}],"settings":{name: value}}
 std::string FindingJson(const Finding& finding);
 // {"<key>": <finding>, ...}
 std::string FindingsJson(const std::vector<Finding>& findings);
-
-// Number formatting shared by the analyses; NaN becomes an empty cell (JSON null).
-std::string Fixed(double value, int decimals);
-
-using SqlParameter = std::variant<double, std::int64_t, std::string>;
-using TextRows = std::vector<std::vector<std::optional<std::string>>>;
-
-// Runs a parameterised query ($1, $2, ...) and returns every cell as text.
-Result<TextRows> QueryRows(store::Connection& connection, const std::string& sql,
-                           const std::vector<SqlParameter>& parameters = {});
-// Runs a parameterised query whose columns are all DOUBLE and returns them as column vectors
-// (NULL = NaN); a column of another type is an internal error (cast in the SQL).
-Result<std::vector<std::vector<double>>> ReadColumns(store::Connection& connection, const std::string& sql,
-                                                    const std::vector<SqlParameter>& parameters = {});
-double Number(const std::optional<std::string>& cell);  // NULL -> NaN
-std::string Text(const std::optional<std::string>& cell);
 
 }  // namespace cxm::analytics

@@ -34,11 +34,9 @@ Command AddEmotionCommand(CLI::App& app);
 Command AddGenerateCommand(CLI::App& app);
 Command AddDemoCommand(CLI::App& app);
 Command AddAnalyzeCommand(CLI::App& app);
-Command AddMetricsCommand(CLI::App& app);
-Command AddDriversCommand(CLI::App& app);
 Command AddReportCommand(CLI::App& app);
 Command AddEraseCommand(CLI::App& app);
-// journeys, moments, loyalty, recovery, gap, memory
-std::vector<Command> AddFindingCommands(CLI::App& app);
+// One per analysis of the registry (metrics, journeys, moments, drivers, ...).
+std::vector<Command> AddAnalysisCommands(CLI::App& app);
 
 }  // namespace cxm::cli

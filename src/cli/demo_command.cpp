@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "analytics/experience.h"
+#include "derive/experience.h"
 #include "cli/commands.h"
 #include "common/strings.h"
 #include "cli/finding_output.h"
@@ -14,6 +14,7 @@
 #include "report/html_report.h"
 #include "simulate/generator.h"
 #include "store/schema.h"
+#include "store/duckdb_engine.h"
 #include "store/store.h"
 #include "text/emotion_model.h"
 
@@ -84,11 +85,11 @@ Command AddDemoCommand(CLI::App& app) {
     CXM_ASSIGN_OR_RETURN(const text::EmotionModel model,
                          text::EmotionModel::Load(options->model_path));
     const simulate::CompanyModel& truth = generator.model;
-    const analytics::ExperienceOptions experience{.negativity_lambda = truth.negativity_lambda,
+    const derive::ExperienceOptions experience{.negativity_lambda = truth.negativity_lambda,
                                                   .memory_half_life_days = truth.memory_half_life_days};
     auto scoring = ProgressLine("      scoring", "texts");
-    CXM_ASSIGN_OR_RETURN(const analytics::AnalyzeSummary analyzed,
-                         analytics::Analyze(store.database(), store.connection(), model, experience,
+    CXM_ASSIGN_OR_RETURN(const derive::AnalyzeSummary analyzed,
+                         derive::Analyze(store.database(), store.connection(), model, experience,
                                             [&](const std::string&, std::int64_t done, std::int64_t total) {
                                               if (total > 0) scoring(done, total);
                                             }));
@@ -100,10 +101,9 @@ Command AddDemoCommand(CLI::App& app) {
                              FormatCount(analyzed.customers), analyzed.customer_seconds);
 
     std::cout << "[4/4] What cxm finds\n";
-    const analytics::AnalysisOptions analysis{.negativity_lambda = truth.negativity_lambda,
-                                              .memory_half_life_days = truth.memory_half_life_days};
+    store::DuckDbEngine engine(store.connection());
     CXM_ASSIGN_OR_RETURN(report::ReportContent content,
-                         report::BuildReport(store.connection(), analysis, "cxm demo: the customer experience at Norda"));
+                         report::BuildReport(engine, "cxm demo: the customer experience at Norda"));
     for (const std::string& sentence : content.executive_summary) std::cout << "  - " << sentence << "\n";
     std::vector<analytics::Finding> shown;
     for (const analytics::Finding& finding : content.findings) {

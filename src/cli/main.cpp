@@ -39,10 +39,9 @@ int Run(int argc, char** argv) {
       cxm::cli::AddQueryCommand(app), cxm::cli::AddStatusCommand(app),
       cxm::cli::AddTrainCommand(app), cxm::cli::AddEmotionCommand(app),
       cxm::cli::AddGenerateCommand(app), cxm::cli::AddDemoCommand(app),
-      cxm::cli::AddAnalyzeCommand(app), cxm::cli::AddMetricsCommand(app),
-      cxm::cli::AddDriversCommand(app), cxm::cli::AddReportCommand(app),
+      cxm::cli::AddAnalyzeCommand(app), cxm::cli::AddReportCommand(app),
       cxm::cli::AddEraseCommand(app)};
-  for (cxm::cli::Command& command : cxm::cli::AddFindingCommands(app)) commands.push_back(std::move(command));
+  for (cxm::cli::Command& command : cxm::cli::AddAnalysisCommands(app)) commands.push_back(std::move(command));
 
   try {
     app.parse(argc, argv);

@@ -1,4 +1,4 @@
-#include "analytics/experience.h"
+#include "derive/experience.h"
 
 #include <chrono>
 #include <cmath>
@@ -7,22 +7,20 @@
 
 #include <fmt/format.h>
 
-#include "analytics/finding.h"
+#include "analytics/analyses/common.h"
 #include "analytics/statistics.h"
-#include "analytics/text_scoring.h"
+#include "common/strings.h"
+#include "derive/text_scoring.h"
+#include "store/duckdb_engine.h"
+#include "store/schema.h"
 
-namespace cxm::analytics {
+namespace cxm::derive {
+
+using analytics::kCalibratedExperienceCtes;
+using analytics::kReferenceRatesSql;
+using analytics::FitLinear;
+using analytics::RegressionFit;
 namespace {
-
-constexpr const char* kInteractionExperienceDdl = R"sql(
-  CREATE TABLE IF NOT EXISTS interaction_experience (
-    interaction_id VARCHAR PRIMARY KEY, customer_id VARCHAR, ts TIMESTAMP, touchpoint VARCHAR,
-    failure VARCHAR,
-    evidence VARCHAR,        -- 'conversation' (customer turns), 'feedback' (linked text), 'survey' (CSAT only)
-    evidence_count BIGINT,   -- moments read; a change marks the row for recomputation
-    start DOUBLE, experienced DOUBLE, peak DOUBLE, "end" DOUBLE, remembered DOUBLE,
-    ending VARCHAR, emotional_shift DOUBLE,
-    negativity_lambda DOUBLE, end_window_turns BIGINT))sql";
 
 // Every moment of evidence per interaction, in order: the customer's scored turns; for an
 // interaction without a conversation, its linked feedback (the text's valence, else the CSAT
@@ -51,7 +49,9 @@ constexpr const char* kDirtySql = R"sql(
 // SPEC §4.3: peak = the most intense moment with negative ones weighted by lambda ($1); end =
 // mean of the last $2 moments; remembered = (peak + end) / 2 clipped; shift = end - start.
 constexpr const char* kInsertExperienceSql = R"sql(
-  INSERT INTO interaction_experience
+  INSERT INTO interaction_experience (interaction_id, customer_id, ts, touchpoint, failure, evidence, evidence_count,
+                                      start, experienced, peak, "end", remembered, ending, emotional_shift,
+                                      negativity_lambda, end_window_turns)
   WITH ordered AS (
     SELECT m.*, row_number() OVER (PARTITION BY m.interaction_id ORDER BY m.position DESC) AS from_end
     FROM experience_evidence m SEMI JOIN experience_dirty d ON d.interaction_id = m.interaction_id),
@@ -73,8 +73,9 @@ constexpr const char* kInsertExperienceSql = R"sql(
 // memory at the mean remembered score of their touchpoint with or without a failure, so a late
 // parcel weighs like the late parcels customers did tell us about.
 constexpr const char* kCustomerStateSql = R"sql(
-  CREATE OR REPLACE TABLE customer_state_next AS
+  INSERT INTO customer_state_next ({columns})
   WITH {calibrated},
+  p AS (SELECT $1::DOUBLE AS negativity_lambda, $2::DOUBLE AS memory_half_life_days),
   store_end AS (SELECT min(ts) AS store_start, max(ts) AS store_end FROM interactions),
   churned AS (SELECT customer_id, min(ts) AS churn_ts, any_value(reason) AS churn_reason FROM churn GROUP BY 1),
   base AS (
@@ -89,13 +90,12 @@ constexpr const char* kCustomerStateSql = R"sql(
     LEFT JOIN experience_cell c ON c.touchpoint = i.touchpoint AND c.has_failure = (i.failure IS NOT NULL)),
   memory AS (
     SELECT t.customer_id,
-           sum(CASE WHEN t.remembered < 0 THEN $1 * t.remembered ELSE t.remembered END
-               * pow(2, -(epoch(b.as_of) - epoch(t.ts)) / 86400.0 / $2)) AS memory,
+           sum({memory_term}) AS memory,
            count(*) AS interactions, count(*) FILTER (WHERE t.is_observed) AS interactions_with_evidence,
            avg(t.remembered) FILTER (WHERE t.is_observed) AS mean_remembered,
-           count(*) FILTER (WHERE t.touchpoint = 'purchase') AS orders,
+           count(*) FILTER (WHERE {is_purchase}) AS orders,
            min(t.ts) AS first_ts, max(t.ts) AS last_ts
-    FROM touch t JOIN base b USING (customer_id) WHERE t.ts <= b.as_of GROUP BY 1),
+    FROM touch t JOIN base b USING (customer_id) CROSS JOIN p WHERE t.ts <= b.as_of GROUP BY 1),
   -- A conversation's scored turns come through interaction_experience, whose `experienced` is
   -- their mean: joining the turns to interactions again held a hash table of every
   -- interaction_id string (1.06 GiB for that join alone at 1M customers, 0.14 GiB this way).
@@ -146,13 +146,15 @@ constexpr const char* kCustomerStateSql = R"sql(
   -- Behaviour is relative to the median customer of the base, where a churned customer buys nothing.
   typical AS (
     SELECT median(CASE WHEN churn_ts IS NOT NULL THEN 0.0 ELSE expected_orders_per_year END) AS typical_rate
-    FROM expected_rates)
-  SELECT * EXCLUDE (persona_rate, persona_rate_variance, persona_mean_inverse_years, gamma_scale, typical_rate),
-         CAST(NULL AS DOUBLE) AS expected_nps, CAST(NULL AS DOUBLE) AS attitudinal,
-         CASE WHEN churn_ts IS NOT NULL THEN 0.0 ELSE expected_orders_per_year END / nullif(typical_rate, 0) AS behavioural,
-         CASE WHEN churn_ts IS NOT NULL THEN 0.0 ELSE expected_orders_per_year_sd END / nullif(typical_rate, 0) AS behavioural_sd,
-         CAST(NULL AS VARCHAR) AS quadrant, CAST(NULL AS VARCHAR) AS quadrant_confidence
-  FROM expected_rates, typical)sql";
+    FROM expected_rates),
+  final AS (
+    SELECT * EXCLUDE (persona_rate, persona_rate_variance, persona_mean_inverse_years, gamma_scale, typical_rate),
+           CAST(NULL AS DOUBLE) AS expected_nps, CAST(NULL AS DOUBLE) AS attitudinal,
+           CASE WHEN churn_ts IS NOT NULL THEN 0.0 ELSE expected_orders_per_year END / nullif(typical_rate, 0) AS behavioural,
+           CASE WHEN churn_ts IS NOT NULL THEN 0.0 ELSE expected_orders_per_year_sd END / nullif(typical_rate, 0) AS behavioural_sd,
+           CAST(NULL AS VARCHAR) AS quadrant, CAST(NULL AS VARCHAR) AS quadrant_confidence
+    FROM expected_rates, typical)
+  SELECT {columns} FROM final)sql";
 
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
@@ -160,9 +162,13 @@ double Seconds(std::chrono::steady_clock::time_point since) {
 
 }  // namespace
 
+analytics::RunSettings SettingsOf(const ExperienceOptions& options) {
+  return {.negativity_lambda = options.negativity_lambda, .end_window_turns = options.end_window_turns,
+          .memory_half_life_days = options.memory_half_life_days, .horizon_days = options.horizon_days,
+          .reference_date = options.reference_date, .currency = options.currency};
+}
+
 Result<std::int64_t> UpdateInteractionExperience(store::Connection& connection, const ExperienceOptions& options) {
-  CXM_TRY(connection.Execute(kTextEmotionsDdl));
-  CXM_TRY(connection.Execute(kInteractionExperienceDdl));
   CXM_TRY(connection.Execute(kEvidenceSql));
   CXM_ASSIGN_OR_RETURN(store::Statement dirty, connection.Prepare(kDirtySql));
   CXM_TRY(dirty.Bind(1, options.negativity_lambda));
@@ -186,19 +192,26 @@ Result<std::int64_t> UpdateInteractionExperience(store::Connection& connection, 
 }
 
 Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const ExperienceOptions& options) {
-  CXM_ASSIGN_OR_RETURN(store::Statement build,
-                       connection.Prepare(fmt::format(fmt::runtime(kCustomerStateSql), fmt::arg("fx", kReferenceRatesSql),
-                                                   fmt::arg("calibrated", kCalibratedExperienceCtes))));
+  CXM_TRY(connection.Execute("DROP TABLE IF EXISTS customer_state_next"));
+  CXM_TRY(connection.Execute(store::CustomerStateDdl("customer_state_next")));
+  CXM_ASSIGN_OR_RETURN(store::Statement build, connection.Prepare(fmt::format(
+      fmt::runtime(kCustomerStateSql), fmt::arg("fx", kReferenceRatesSql), fmt::arg("calibrated", kCalibratedExperienceCtes),
+      fmt::arg("columns", Join(store::CustomerStateColumns(), ", ")),
+      fmt::arg("memory_term", analytics::MemoryTermSql("t.remembered", "b.as_of", "t.ts", "p")),
+      fmt::arg("is_purchase", analytics::HasRoleSql("t.touchpoint", "$3")))));
   CXM_TRY(build.Bind(1, options.negativity_lambda));
   CXM_TRY(build.Bind(2, options.memory_half_life_days));
+  CXM_TRY(build.Bind(3, analytics::kPurchaseRole));
   CXM_TRY(build.Execute().error());
 
   // Attitudinal loyalty: the NPS answer a customer would give, learnt from those who answered
   // (their latest answer against memory and the mean valence of their own words) and applied to
   // all; for those who answered, the average of the model and the answer.
-  CXM_ASSIGN_OR_RETURN(const auto answered, ReadColumns(connection,
-      "SELECT last_nps::DOUBLE, memory::DOUBLE, coalesce(mean_valence, 0)::DOUBLE, (texts > 0)::DOUBLE "
-      "FROM customer_state_next WHERE last_nps IS NOT NULL"));
+  store::DuckDbEngine engine(connection);
+  CXM_ASSIGN_OR_RETURN(const store::Frame answered_frame, engine.Run({.name = "customer_state.answered",
+      .sql = "SELECT last_nps::DOUBLE, memory::DOUBLE, coalesce(mean_valence, 0)::DOUBLE, (texts > 0)::DOUBLE "
+             "FROM customer_state_next WHERE last_nps IS NOT NULL"}));
+  const std::vector<std::vector<double>> answered = analytics::NumberColumns(answered_frame);
   std::vector<double> coefficients = {7.0, 0.0, 0.0, 0.0};
   double model_error = 10;  // NPS points: without answers, no customer's attitude is known
   if (answered.size() == 4 && answered[0].size() > 20) {
@@ -243,11 +256,23 @@ Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const E
   CXM_TRY(confidence.Bind(3, 1.0));
   CXM_TRY(confidence.Bind(4, options.behavioural_cut));
   CXM_TRY(confidence.Execute().error());
-  // Published whole: readers (and a run killed at any point) see the previous table or this
-  // one, complete, never one between its UPDATEs (where every quadrant was still NULL).
+  // Published whole, with the settings it was built with: readers (and a run killed at any
+  // point) see the previous table and settings or these, complete, never a table between its
+  // UPDATEs (where every quadrant was still NULL) nor a table with another run's settings.
   CXM_ASSIGN_OR_RETURN(store::Transaction swap, store::Transaction::Begin(connection));
   CXM_TRY(connection.Execute("DROP TABLE IF EXISTS customer_state; "
-                             "ALTER TABLE customer_state_next RENAME TO customer_state"));
+                             "ALTER TABLE customer_state_next RENAME TO customer_state; DELETE FROM analysis_settings"));
+  CXM_ASSIGN_OR_RETURN(store::Statement settings, connection.Prepare(
+      "INSERT INTO analysis_settings (negativity_lambda, end_window_turns, memory_half_life_days, horizon_days, "
+      "reference_date, currency, analyzed_at) VALUES ($1, $2, $3, $4, CAST(nullif($5, '') AS DATE), $6, "
+      "timezone('UTC', now()))"));
+  CXM_TRY(settings.Bind(1, options.negativity_lambda));
+  CXM_TRY(settings.Bind(2, static_cast<std::int64_t>(options.end_window_turns)));
+  CXM_TRY(settings.Bind(3, options.memory_half_life_days));
+  CXM_TRY(settings.Bind(4, static_cast<std::int64_t>(options.horizon_days)));
+  CXM_TRY(settings.Bind(5, options.reference_date));
+  CXM_TRY(settings.Bind(6, options.currency));
+  CXM_TRY(settings.Execute().error());
   CXM_TRY(swap.Commit());
   CXM_ASSIGN_OR_RETURN(store::QueryResult count, connection.Query("SELECT count(*) FROM customer_state"));
   return count.ScalarInt64().value_or(0);
@@ -280,4 +305,4 @@ Result<AnalyzeSummary> Analyze(store::Database& database, store::Connection& con
   return summary;
 }
 
-}  // namespace cxm::analytics
+}  // namespace cxm::derive

@@ -1,4 +1,4 @@
-#include "analytics/text_scoring.h"
+#include "derive/text_scoring.h"
 
 #include <algorithm>
 #include <chrono>
@@ -6,9 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "store/schema.h"
 #include "text/language_id.h"
 
-namespace cxm::analytics {
+namespace cxm::derive {
 namespace {
 
 constexpr std::size_t kBatchTexts = 16384;
@@ -130,7 +131,7 @@ Result<ScoringSummary> ScoreNewTexts(store::Database& database, store::Connectio
                                      const text::EmotionModel& model,
                                      const ScoringProgress& progress) {
   const auto started = std::chrono::steady_clock::now();
-  CXM_TRY(connection.Execute(kTextEmotionsDdl));
+  CXM_TRY(connection.Execute(store::TextEmotionsDdl()));  // a store migrated before v3 may lack it
   // Each text with its writer's language (customers.language): the engine takes it where the
   // text alone leaves the language unsure (short texts; Swedish, Norwegian and Danish).
   // Customer turns find it through InteractionLanguages (built on the first that needs it, so
@@ -216,4 +217,4 @@ Result<ScoringSummary> ScoreNewTexts(store::Database& database, store::Connectio
   return summary;
 }
 
-}  // namespace cxm::analytics
+}  // namespace cxm::derive

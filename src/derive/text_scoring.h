@@ -17,16 +17,7 @@
 #include "store/duckdb.h"
 #include "text/emotion_model.h"
 
-namespace cxm::analytics {
-
-// The derived table; created if absent.
-inline constexpr const char* kTextEmotionsDdl =
-    "CREATE TABLE IF NOT EXISTS text_emotions ("
-    "source VARCHAR NOT NULL, "          // 'message' or 'feedback'
-    "interaction_id VARCHAR, seq BIGINT, "  // the message's key
-    "feedback_id VARCHAR, "                 // the feedback's key
-    "language VARCHAR, valence DOUBLE, arousal DOUBLE, sentiment VARCHAR, "
-    "top_emotion VARCHAR, top_probability DOUBLE)";
+namespace cxm::derive {
 
 struct ScoringSummary {
   std::int64_t texts_scored = 0;
@@ -71,4 +62,4 @@ Result<ScoringSummary> ScoreNewTexts(store::Database& database, store::Connectio
                                      const text::EmotionModel& model,
                                      const ScoringProgress& progress = {});
 
-}  // namespace cxm::analytics
+}  // namespace cxm::derive

@@ -306,6 +306,19 @@ Result<std::vector<TableLoad>> Loader::LoadFile(const std::string& path) {
 Result<std::vector<TableLoad>> Loader::LoadWithMapping(const Mapping& mapping,
                                                        const std::vector<std::string>& files) {
   CXM_ASSIGN_OR_RETURN(const std::vector<MappedFile> work, ResolveSources(mapping, files));
+  // The mapping's touchpoint roles (a name it gives a role replaces that name's row).
+  if (!mapping.touchpoint_roles.empty()) {
+    store::Connection& connection = store_->connection();
+    CXM_ASSIGN_OR_RETURN(store::Transaction transaction, store::Transaction::Begin(connection));
+    CXM_ASSIGN_OR_RETURN(store::Statement upsert, connection.Prepare(
+        "INSERT OR REPLACE INTO touchpoint_roles (touchpoint, role) VALUES ($1, $2)"));
+    for (const TouchpointRole& role : mapping.touchpoint_roles) {
+      CXM_TRY(upsert.Bind(1, role.touchpoint));
+      CXM_TRY(upsert.Bind(2, role.role));
+      CXM_TRY(upsert.Execute().error());
+    }
+    CXM_TRY(transaction.Commit());
+  }
   std::vector<TableLoad> loads;
   for (const auto& [file, source] : work) {
     std::vector<DerivationPlan> plans;

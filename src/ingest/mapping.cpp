@@ -110,6 +110,23 @@ Result<Mapping> Mapping::Parse(const std::string& text, const std::string& path)
     }
   }
 
+  if (const toml::node* roles = root.get("touchpoint_roles")) {
+    if (!roles->is_table()) return fail(*roles, "[touchpoint_roles] must be a table: role = [\"touchpoint\", ...]");
+    for (const auto& [role, names] : *roles->as_table()) {
+      const std::string role_name(role.str());
+      const std::vector<std::string>& known = TouchpointRoleNames();
+      if (std::find(known.begin(), known.end(), role_name) == known.end()) {
+        return fail(names, fmt::format("'{}' is not a touchpoint role; use one of {}", role_name, Join(known, ", ")));
+      }
+      if (!names.is_array()) return fail(names, fmt::format("{} must list touchpoint names: [\"name\", ...]", role_name));
+      for (const toml::node& name : *names.as_array()) {
+        const std::optional<std::string> touchpoint = name.value<std::string>();
+        if (!touchpoint || touchpoint->empty()) return fail(name, "a touchpoint name must be a non-empty string");
+        mapping.touchpoint_roles.push_back({*touchpoint, role_name});
+      }
+    }
+  }
+
   const toml::node* tables = root.get("tables");
   if (tables == nullptr || !tables->is_array_of_tables()) {
     return Status::InvalidArgument(path + ": no [[tables]] entries: a mapping needs at least one");
@@ -194,6 +211,11 @@ Result<Mapping> Mapping::Parse(const std::string& text, const std::string& path)
     mapping.tables.push_back(std::move(derivation));
   }
   return mapping;
+}
+
+const std::vector<std::string>& TouchpointRoleNames() {
+  static const std::vector<std::string> kRoles = {"purchase", "delivery", "support", "billing", "returns"};
+  return kRoles;
 }
 
 namespace {

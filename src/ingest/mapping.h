@@ -15,6 +15,9 @@
 //   [tables.constants]                        # canonical column = literal value (bound, not pasted)
 //   channel = "web"
 //
+//   [touchpoint_roles]            # optional: which touchpoint names play which role
+//   support = ["customer_service", "chat"]
+//
 // Source columns are text; cast them in expressions where order or arithmetic matters
 // (cxm_ts(x) parses any timestamp format cxm accepts).
 #pragma once
@@ -56,11 +59,20 @@ struct Derivation {
   MappingPosition filter_position;
 };
 
+// A touchpoint name and the role analyses look it up by (purchase, delivery, support, billing,
+// returns); the store keeps them in touchpoint_roles.
+struct TouchpointRole {
+  std::string touchpoint;
+  std::string role;
+};
+const std::vector<std::string>& TouchpointRoleNames();
+
 struct Mapping {
   std::string path;    // the mapping file as given
   std::string folder;  // its folder, for resolving source patterns
   std::vector<SourceSpec> sources;
   std::vector<Derivation> tables;
+  std::vector<TouchpointRole> touchpoint_roles;
 
   // Parses and checks the file: every target is a canonical table, every column belongs to its
   // target, key columns are mapped, every source is declared. Errors read

@@ -1,9 +1,10 @@
 #include "report/html_report.h"
 
-#include <type_traits>
 
 #include <fmt/format.h>
 
+#include "analytics/context.h"
+#include "analytics/registry.h"
 #include "common/strings.h"
 #include "report/report_assets.h"
 
@@ -27,6 +28,8 @@ constexpr const char* kStyle = R"css(
   td.number { text-align: right; font-variant-numeric: tabular-nums; }
   #quotes td { white-space: normal; max-width: 640px; }
   #executive-summary li { margin: 4px 0; }
+  ul.diagnostics { color: #8a5a00; margin: 0 0 8px; font-size: 14px; }
+  p.settings { color: #5b6775; font-size: 13px; margin: 0 0 8px; }
 )css";
 
 // Text placed inside <script> must not contain "</script" (or "<!--", which changes how HTML
@@ -47,56 +50,33 @@ std::string ScriptSafe(std::string_view script) {
 
 }  // namespace
 
-Result<ReportContent> BuildReport(store::Connection& connection, const analytics::AnalysisOptions& options,
-                                  const std::string& title) {
-  CXM_ASSIGN_OR_RETURN(const analytics::TextRows derived, analytics::QueryRows(connection,
-      "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('interaction_experience', 'customer_state')"));
-  if (derived.empty() || analytics::Number(derived[0][0]) < 2) {
-    return Status::InvalidArgument("the store has no analysis yet: run `cxm analyze` first");
-  }
+Result<ReportContent> BuildReport(store::Engine& engine, const std::string& title) {
+  CXM_TRY(analytics::ReadSettings(engine).error());  // no analysis yet, or an unfinished one
   ReportContent content{.title = title};
   std::vector<analytics::Finding>& findings = content.findings;
-  CXM_ASSIGN_OR_RETURN(analytics::Finding trend, analytics::Metrics(connection, {.by = {"month"}}));
-  trend.key = "trend";
-  trend.title = "Trends by month";
-  findings.push_back(std::move(trend));
-  auto append = [&](std::vector<analytics::Finding> more) {
-    for (analytics::Finding& finding : more) findings.push_back(std::move(finding));
-  };
-  // An analysis the data cannot support (no NPS answered twice, no attribute to weigh) leaves
-  // its section with the reason instead of failing the report; a broken query still fails it.
-  auto add = [&](const char* key, const char* section_title, auto result) -> Status {
+  for (const analytics::AnalysisSpec& spec : analytics::Analyses()) {
+    if (!spec.in_report) continue;
+    Result<std::vector<analytics::Finding>> result = analytics::RunAnalysis(spec, engine, analytics::Arguments{});
     if (result.has_value()) {
-      if constexpr (std::is_same_v<std::decay_t<decltype(*result)>, analytics::Finding>) {
-        findings.push_back(std::move(*result));
-      } else {
-        append(std::move(*result));
-      }
-      return Status::Ok();
+      for (analytics::Finding& finding : *result) findings.push_back(std::move(finding));
+      continue;
     }
+    // What the data cannot support (no NPS answered twice, no attribute to weigh) leaves the
+    // section with the reason; a broken query still fails the report.
     if (result.error().code() != Status::Code::kInvalidArgument) return result.error();
-    findings.push_back({.key = key, .title = section_title, .summary = "Not enough data: " + result.error().message()});
-    return Status::Ok();
-  };
-  CXM_TRY(add("journey_touchpoints", "Journey map", analytics::Journeys(connection)));
-  CXM_TRY(add("moments", "Moments of truth", analytics::Moments(connection, options)));
-  CXM_TRY(add("drivers", "Key drivers of NPS", analytics::Drivers(connection, {})));
-  CXM_TRY(add("loyalty", "Loyalty: behaviour x attitude", analytics::Loyalty(connection)));
-  CXM_TRY(add("recovery_groups", "Service recovery", analytics::Recovery(connection, options)));
-  CXM_TRY(add("delivery_gap", "Delivery gap", analytics::Gap(connection)));
-  CXM_TRY(add("memory", "Remembered vs experienced", analytics::Memory(connection, options)));
-  CXM_TRY(add("quotes", "What customers said", analytics::Quotes(connection)));
-
-  CXM_ASSIGN_OR_RETURN(const analytics::TextRows span, analytics::QueryRows(connection,
+    findings.push_back({.key = spec.key, .title = spec.title, .summary = "Not enough data: " + result.error().message(),
+                        .diagnostics = {{"not_enough_data", result.error().message()}}});
+  }
+  CXM_ASSIGN_OR_RETURN(const store::Frame span, engine.Run({.name = "report.span", .sql =
       "SELECT strftime(min(ts), '%Y-%m-%d'), strftime(max(ts), '%Y-%m-%d'), (SELECT count(*) FROM customers), count(*) "
-      "FROM interactions"));
-  if (!span.empty()) {
-    content.subtitle = fmt::format("{} customers, {} interactions, {} to {}.", analytics::Text(span[0][2]),
-                                   analytics::Text(span[0][3]), analytics::Text(span[0][0]), analytics::Text(span[0][1]));
+      "FROM interactions"}));
+  if (span.RowCount() > 0) {
+    content.subtitle = fmt::format("{} customers, {} interactions, {} to {}.", span.Text(2, 0), span.Text(3, 0),
+                                   span.Text(0, 0), span.Text(1, 0));
   }
   // The executive summary: each headline finding's own sentence, in the order a CX lead reads.
   for (const char* key : {"trend", "moments", "recovery_groups", "recovery_justice", "loyalty", "delivery_gap", "memory",
-                          "drivers", "journey_touchpoints"}) {
+                          "drivers", "journey_touchpoints", "employees"}) {
     for (const analytics::Finding& finding : findings) {
       if (finding.key == key && !finding.summary.empty()) content.executive_summary.push_back(finding.summary);
     }

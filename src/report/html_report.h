@@ -1,15 +1,14 @@
 // The self-contained HTML report (`cxm report`, and the end of `cxm demo`): every analysis of
-// analytics/analyses.h over the store, an executive summary in plain sentences, and the charts,
+// the registry (analytics/registry.h) that belongs in the report, over the store, an executive summary in plain sentences, and the charts,
 // in one file with its data, script (ECharts included) and styles inline: readable offline.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "analytics/analyses.h"
 #include "analytics/finding.h"
 #include "common/status.h"
-#include "store/duckdb.h"
+#include "store/engine.h"
 
 namespace cxm::report {
 
@@ -20,9 +19,9 @@ struct ReportContent {
   std::vector<analytics::Finding> findings;
 };
 
-// Runs every analysis. Needs the derived tables of `cxm analyze`.
-Result<ReportContent> BuildReport(store::Connection& connection, const analytics::AnalysisOptions& options,
-                                  const std::string& title);
+// Runs every analysis of the report with the settings `cxm analyze` stored. Needs its derived
+// tables; an analysis the data cannot support leaves its section with the reason.
+Result<ReportContent> BuildReport(store::Engine& engine, const std::string& title);
 
 // The HTML document. Embedded text cannot close the <script> elements it sits in.
 std::string RenderHtml(const ReportContent& content);

@@ -1,13 +1,13 @@
-#include "analytics/experience.h"
+#include "derive/experience.h"
 
 #include <cmath>
 
 #include <gtest/gtest.h>
 
-#include "analytics/text_scoring.h"
+#include "derive/text_scoring.h"
 #include "test_support.h"
 
-namespace cxm::analytics {
+namespace cxm::derive {
 namespace {
 
 // A store with helpers to fill it and to run the experience steps over it.
@@ -40,7 +40,6 @@ class ExperienceTest : public ExperienceStoreTest {
         ('I3', 'C2', TIMESTAMP '2026-01-01', 'purchase', NULL, NULL, 'test');
       INSERT INTO feedback (feedback_id, customer_id, interaction_id, ts, kind, csat, touchpoint, source) VALUES
         ('F1', 'C1', 'I2', TIMESTAMP '2025-07-06', 'survey', 1, 'delivery', 'test');)sql");
-    Run(kTextEmotionsDdl);
     AddTurn(1, 0.2);
     AddTurn(2, -0.6);
     AddTurn(3, 0.1);
@@ -151,4 +150,4 @@ TEST_F(PurchaseRateTest, ShrinksEachCustomerTowardsThePersonaByTheNbdModel) {
 }
 
 }  // namespace
-}  // namespace cxm::analytics
+}  // namespace cxm::derive

@@ -1,4 +1,4 @@
-#include "analytics/text_scoring.h"
+#include "derive/text_scoring.h"
 
 #include <cmath>
 
@@ -10,7 +10,7 @@
 #include "text/language_id.h"
 #include "test_support.h"
 
-namespace cxm::analytics {
+namespace cxm::derive {
 namespace {
 
 using testing::QueryInt;
@@ -116,4 +116,4 @@ TEST_F(ScoredCompanyTest, CustomersLanguageDecidesWhereTheTextLeavesItOpen) {
 }
 
 }  // namespace
-}  // namespace cxm::analytics
+}  // namespace cxm::derive

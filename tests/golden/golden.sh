@@ -4,12 +4,16 @@
 # refactor lands with them unchanged; a change that means to move a figure regenerates them on
 # purpose, and its commit says why.
 #
-#   tests/golden/golden.sh CXM_BINARY            compare (exit 1 on any difference, with a diff)
-#   tests/golden/golden.sh CXM_BINARY --update   regenerate the files
+#   tests/golden/golden.sh CXM_BINARY GOLDEN_COMPARE            compare (exit 1 on any difference)
+#   tests/golden/golden.sh CXM_BINARY GOLDEN_COMPARE --update   regenerate the files
+#
+# GOLDEN_COMPARE is tests/golden/golden_compare.cpp, built beside the tests: figures compare at
+# the decimals their column shows (see there).
 set -euo pipefail
 
 cxm=$(realpath "$1")
-mode=${2:-compare}
+compare=$(realpath "$2")
+mode=${3:-compare}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -33,26 +37,32 @@ analyses=(
   "recovery|recovery"
   "gap|gap"
   "memory|memory"
+  "metrics_filtered|metrics --by touchpoint --where \"kind = 'survey' AND language IN (sv, nb)\""
+  "employees|employees"
+  "quotes|quotes"
+  "trend|trend"
 )
 mkdir -p "$work/out"
 for entry in "${analyses[@]}"; do
   name=${entry%%|*}
-  read -r -a arguments <<<"${entry#*|}"
+  eval "arguments=(${entry#*|})"
   "$cxm" --db "$db" "${arguments[@]}" --format json >"$work/out/$name.json"
 done
 
 if [[ $mode == --update ]]; then
-  cp "$work"/out/*.json "$here/"
+  for entry in "${analyses[@]}"; do
+    name=${entry%%|*}
+    "$compare" --write "$work/out/$name.json" >"$here/$name.json"
+  done
   echo "golden: wrote ${#analyses[@]} files to $here"
   exit 0
 fi
 failed=0
 for entry in "${analyses[@]}"; do
   name=${entry%%|*}
-  if ! cmp -s "$here/$name.json" "$work/out/$name.json"; then
-    echo "golden: $name.json differs from $here/$name.json"
-    diff <(python3 -m json.tool --sort-keys "$here/$name.json" 2>/dev/null || cat "$here/$name.json") \
-         <(python3 -m json.tool --sort-keys "$work/out/$name.json" 2>/dev/null || cat "$work/out/$name.json") | head -40 || true
+  if ! "$compare" "$here/$name.json" "$work/out/$name.json" >"$work/diff.txt"; then
+    echo "golden: $name.json differs from $here/$name.json:"
+    cat "$work/diff.txt"
     failed=1
   fi
 done

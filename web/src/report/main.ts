@@ -20,12 +20,25 @@ echarts.use([
 ]);
 
 type Cell = string | number | null;
+interface ColumnType {
+  name: string;
+  type: 'text' | 'integer' | 'number';
+  unit: string;
+  decimals: number;
+}
+interface Diagnostic {
+  kind: string;
+  message: string;
+}
 interface Finding {
   key: string;
   title: string;
   summary: string;
   columns: string[];
+  column_types?: ColumnType[];
   rows: Record<string, Cell>[];
+  diagnostics?: Diagnostic[];
+  settings?: Record<string, string>;
 }
 interface ReportData {
   title: string;
@@ -54,8 +67,17 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, c
   return node;
 }
 
+// A cell as the table shows it: numbers rounded to their column's decimals (the JSON carries
+// them unrounded).
+function formatCell(value: Cell | undefined, type: ColumnType | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number' && type) return value.toFixed(type.type === 'integer' ? 0 : type.decimals);
+  return String(value);
+}
+
 function table(finding: Finding, columns?: string[]): HTMLElement {
   const shown = columns ?? finding.columns;
+  const types = new Map((finding.column_types ?? []).map((type) => [type.name, type]));
   const wrapper = element('div', undefined, 'table-wrapper');
   const tableNode = element('table');
   const head = tableNode.createTHead().insertRow();
@@ -66,7 +88,7 @@ function table(finding: Finding, columns?: string[]): HTMLElement {
     for (const column of shown) {
       const value = row[column];
       const cell = line.insertCell();
-      cell.textContent = value === null || value === undefined ? '' : String(value);
+      cell.textContent = formatCell(value, types.get(column));
       if (typeof value === 'number') cell.className = 'number';
     }
   }
@@ -74,14 +96,32 @@ function table(finding: Finding, columns?: string[]): HTMLElement {
   return wrapper;
 }
 
+// What the data behind a finding lacks (diagnostics) and the settings it was computed with.
+function notes(node: HTMLElement, finding: Finding): void {
+  const diagnostics = finding.diagnostics ?? [];
+  if (diagnostics.length > 0) {
+    const list = element('ul', undefined, 'diagnostics');
+    for (const diagnostic of diagnostics) list.appendChild(element('li', diagnostic.message));
+    node.appendChild(list);
+  }
+  const settings = Object.entries(finding.settings ?? {});
+  if (settings.length > 0) {
+    node.appendChild(element('p', 'Settings: ' + settings.map(([name, value]) => `${name.replaceAll('_', ' ')} ${value}`)
+      .join(', '), 'settings'));
+  }
+}
+
 // A section with a title, the finding's summary, an optional chart and its table.
+const shownKeys = new Set<string>();
 function section(parent: HTMLElement, finding: Finding | undefined, chart?: (node: HTMLElement, finding: Finding) => EChartsCoreOption,
                  columns?: string[], height = 360): void {
   if (!finding) return;
+  shownKeys.add(finding.key);
   const node = element('section');
   node.id = finding.key;
   node.appendChild(element('h2', finding.title));
   node.appendChild(element('p', finding.summary, 'summary'));
+  notes(node, finding);
   if (chart && finding.rows.length > 0) {
     const container = element('div', undefined, 'chart');
     container.style.height = `${height}px`;
@@ -210,6 +250,7 @@ function render(data: ReportData): void {
     node.id = 'trends';
     node.appendChild(element('h2', 'Trends with 95% confidence bands'));
     node.appendChild(element('p', trend.summary, 'summary'));
+    notes(node, trend);
     const grid = element('div', undefined, 'trend-grid');
     node.appendChild(grid);
     root.appendChild(node);
@@ -354,7 +395,19 @@ function render(data: ReportData): void {
     ],
   }));
 
+  section(root, f.employees, (_node, finding) => ({
+    tooltip: {},
+    grid: { left: 140, right: 30, top: 10, bottom: 30 },
+    yAxis: { type: 'category', data: finding.rows.map((row) => String(row[finding.columns[0]])), inverse: true },
+    xAxis: { type: 'value', name: 'eNPS' },
+    series: [{ type: 'bar', data: finding.rows.map((row) => num(row.enps)), itemStyle: { color: palette[0] } }],
+  }), undefined, Math.max(200, 40 + 28 * (f.employees?.rows.length ?? 0)));
   section(root, f.quotes);
+  // Any other finding (a new analysis without a chart yet, or a section the data could not
+  // support): its summary, notes and table.
+  for (const finding of Object.values(f)) {
+    if (finding.key !== 'trend' && !shownKeys.has(finding.key)) section(root, finding);
+  }
   document.body.dataset.chartsRendered = String(document.querySelectorAll('[data-rendered="true"]').length);
   document.body.dataset.chartsExpected = String(document.querySelectorAll('.chart').length);
 }

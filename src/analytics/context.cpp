@@ -1,0 +1,73 @@
+#include "analytics/context.h"
+
+#include <fmt/format.h>
+
+namespace cxm::analytics {
+
+Result<RunSettings> ReadSettings(store::Engine& engine) {
+  CXM_ASSIGN_OR_RETURN(const store::Frame frame, engine.Run({.name = "settings.read", .sql = R"sql(
+    SELECT negativity_lambda, end_window_turns, memory_half_life_days, horizon_days,
+           strftime(reference_date, '%Y-%m-%d') AS reference_date, currency,
+           (SELECT count(*) FROM interaction_experience e
+            WHERE e.negativity_lambda <> s.negativity_lambda OR e.end_window_turns <> s.end_window_turns) AS stale
+    FROM analysis_settings s)sql"}));
+  if (frame.RowCount() == 0) {
+    return Status::InvalidArgument("the store has no analysis yet: run `cxm analyze` first");
+  }
+  if (frame.Number(6, 0) > 0) {
+    return Status::InvalidArgument(
+        "the store's derived tables were computed with other settings than the last complete analysis "
+        "(a cxm analyze did not finish): run `cxm analyze` again");
+  }
+  return RunSettings{.negativity_lambda = frame.Number(0, 0),
+                     .end_window_turns = static_cast<int>(frame.Number(1, 0)),
+                     .memory_half_life_days = frame.Number(2, 0),
+                     .horizon_days = static_cast<int>(frame.Number(3, 0)),
+                     .reference_date = frame.Text(4, 0),
+                     .currency = frame.Text(5, 0)};
+}
+
+std::vector<Setting> DescribeSettings(const RunSettings& settings) {
+  return {{"negativity_lambda", fmt::format("{}", settings.negativity_lambda)},
+          {"end_window_turns", fmt::format("{}", settings.end_window_turns)},
+          {"memory_half_life_days", fmt::format("{}", settings.memory_half_life_days)},
+          {"horizon_days", fmt::format("{}", settings.horizon_days)},
+          {"reference_date", settings.reference_date.empty() ? "store end less the horizon" : settings.reference_date},
+          {"currency", settings.currency}};
+}
+
+std::string Arguments::Text(const std::string& name) const {
+  return Has(name) ? values_.at(name).front() : "";
+}
+
+std::vector<std::string> Arguments::List(const std::string& name) const {
+  return values_.contains(name) ? values_.at(name) : std::vector<std::string>{};
+}
+
+// Reference rates, SEK per unit of each currency the exports carry.
+std::string SettingsRelationSql() {
+  return "(SELECT st.*, to_days(CAST(st.horizon_days AS INTEGER)) AS horizon, "
+         "coalesce((SELECT sek_per_unit FROM (VALUES ('SEK', 1.0), ('NOK', 0.95), ('DKK', 1.45), ('RON', 2.2), "
+         "('EUR', 11.0)) AS rates(currency, sek_per_unit) WHERE rates.currency = st.currency), 1.0) AS fx_rate "
+         "FROM analysis_settings st) s";
+}
+
+std::string ReferenceDateSql() {
+  return "coalesce(CAST(s.reference_date AS TIMESTAMP), (SELECT max(ts) FROM interactions) - s.horizon)";
+}
+
+std::string MemoryTermSql(const std::string& remembered, const std::string& as_of, const std::string& ts,
+                          const std::string& settings) {
+  return fmt::format("(CASE WHEN {0} < 0 THEN {3}.negativity_lambda * {0} ELSE {0} END) * {4}", remembered, as_of,
+                     ts, settings, DecaySql(as_of, ts, settings));
+}
+
+std::string DecaySql(const std::string& as_of, const std::string& ts, const std::string& settings) {
+  return fmt::format("pow(2, -(epoch({}) - epoch({})) / 86400.0 / {}.memory_half_life_days)", as_of, ts, settings);
+}
+
+std::string HasRoleSql(const std::string& touchpoint, const std::string& role_parameter) {
+  return fmt::format("{} IN (SELECT touchpoint FROM touchpoint_roles WHERE role = {})", touchpoint, role_parameter);
+}
+
+}  // namespace cxm::analytics

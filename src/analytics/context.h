@@ -1,0 +1,74 @@
+// What every analysis runs with: the engine (store/engine.h, the only way to the store), the
+// settings of the last `cxm analyze` (stored in the store, so that no two analyses or a report
+// can mix them), and the arguments of the request.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analytics/finding.h"
+#include "common/status.h"
+#include "store/engine.h"
+
+namespace cxm::analytics {
+
+// The settings of a run: written by `cxm analyze` with the derived tables it builds, read by
+// every analysis and the report.
+struct RunSettings {
+  double negativity_lambda = 2.0;  // negative moments weigh this much more (peak and memory)
+  int end_window_turns = 1;        // `end` = mean of the last N customer turns
+  double memory_half_life_days = 180;
+  int horizon_days = 180;          // "later" outcomes are counted this long after the reference date
+  std::string reference_date;      // YYYY-MM-DD; empty: the store's last interaction less the horizon
+  std::string currency = "SEK";    // reporting currency of value figures
+};
+
+// The stored settings. InvalidArgument ("run cxm analyze") when the store has none, or when
+// the derived tables were computed with others (an analyze that did not finish).
+Result<RunSettings> ReadSettings(store::Engine& engine);
+// As a finding lists them.
+std::vector<Setting> DescribeSettings(const RunSettings& settings);
+
+// The request's own arguments, by parameter name (see registry.h); lists hold several values.
+class Arguments {
+ public:
+  void Set(const std::string& name, std::vector<std::string> values) { values_[name] = std::move(values); }
+  bool Has(const std::string& name) const { return values_.contains(name) && !values_.at(name).empty(); }
+  std::string Text(const std::string& name) const;  // "" when absent
+  std::vector<std::string> List(const std::string& name) const;
+
+ private:
+  std::map<std::string, std::vector<std::string>> values_;
+};
+
+struct AnalysisContext {
+  store::Engine& engine;
+  const RunSettings& settings;
+  const Arguments& arguments;
+};
+
+// The touchpoint roles analyses look touchpoints up by (table touchpoint_roles), never names.
+inline constexpr const char* kPurchaseRole = "purchase";
+inline constexpr const char* kSupportRole = "support";
+
+// SQL fragments every analysis shares, so that each formula exists once.
+//
+// A relation `s` of the stored settings, to CROSS JOIN: s.negativity_lambda,
+// s.memory_half_life_days, s.horizon_days, s.horizon (an INTERVAL), s.currency, s.fx_rate
+// (units of SEK per unit of the reporting currency), s.reference_date.
+std::string SettingsRelationSql();
+// The reference date: the stored one, else the store's last interaction less the horizon.
+std::string ReferenceDateSql();
+// One interaction's contribution to a customer's memory at `as_of`: its remembered score,
+// negative ones weighted by λ, halved every half-life (SPEC §4.3). `settings` names the relation
+// holding negativity_lambda and memory_half_life_days.
+std::string MemoryTermSql(const std::string& remembered, const std::string& as_of, const std::string& ts,
+                          const std::string& settings = "s");
+// The decay weight alone (the same half-life).
+std::string DecaySql(const std::string& as_of, const std::string& ts, const std::string& settings = "s");
+// A predicate: touchpoint expression `touchpoint` plays role `role_parameter` (a bound $n).
+std::string HasRoleSql(const std::string& touchpoint, const std::string& role_parameter);
+
+}  // namespace cxm::analytics
