@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "analytics/analyses/common.h"
+#include "analytics/filter.h"
 #include "common/strings.h"
 
 namespace cxm::analytics {
@@ -44,14 +45,15 @@ std::vector<AnalysisSpec> BuildRegistry() {
        .requires_tables = {"interaction_experience", "customer_state"}, .run = RunMemory},
       {.key = "employees", .title = "Employee voice: eNPS and NMI by team",
        .description = "eNPS and NMI (0-100) by team from employee_feedback, with 95% CIs and tests",
-       .parameters = {{.name = "by", .type = Type::kList, .help = "team (default) or agent", .choices = {"team", "agent"}}},
+       .parameters = {{.name = "by", .type = Type::kList, .help = "team (default) or agent", .choices = {"team", "agent"},
+                       .choice_noun = "grouping"}},
        .requires_tables = {"employee_feedback"}, .uses_settings = false, .run = RunEmployeeVoice},
       {.key = "quotes", .title = "What customers said", .description = "redacted customer quotes behind the findings",
        .requires_tables = {"text_emotions"}, .run = RunQuotes},
       {.key = "metrics", .title = "Metrics",
        .description = "NPS, CSAT, CES by any dimensions, with 95% CIs and tests",
        .parameters = {{.name = "by", .type = Type::kList, .help = "dimensions, comma-separated",
-                       .choices = MetricDimensions()},
+                       .choices = MetricDimensions(), .choice_noun = "dimension"},
                       {.name = "where", .type = Type::kFilter,
                        .help = "filter over the dimensions, e.g. \"language = 'sv' AND month >= '2024-03'\"",
                        .choices = MetricDimensions()}},
@@ -88,10 +90,13 @@ Result<std::vector<Finding>> RunAnalysis(const AnalysisSpec& spec, store::Engine
     if (parameter.type != Type::kList || parameter.choices.empty()) continue;
     for (const std::string& value : arguments.List(parameter.name)) {
       if (std::find(parameter.choices.begin(), parameter.choices.end(), value) == parameter.choices.end()) {
-        return Status::InvalidArgument(fmt::format("--{} {}: not one of {}", parameter.name, value,
-                                                   Join(parameter.choices, ", ")));
+        return Status::InvalidArgument(fmt::format("--{} {}: not a {}; use one of {}", parameter.name, value,
+                                                   parameter.choice_noun, Join(parameter.choices, ", ")));
       }
     }
+  }
+  for (const ParameterSpec& parameter : spec.parameters) {
+    if (parameter.type == Type::kFilter) CXM_TRY(ParseFilter(arguments.Text(parameter.name), parameter.choices).error());
   }
   RunSettings settings;
   if (spec.uses_settings) {

@@ -21,6 +21,7 @@ struct ParameterSpec {
   Type type = Type::kText;
   std::string help;
   std::vector<std::string> choices;  // for kList / kFilter: the allowed values (dimensions)
+  std::string choice_noun = "choice";  // what one choice is called in messages: "dimension"
 };
 
 using AnalysisRun = std::function<Result<std::vector<Finding>>(AnalysisContext&)>;

@@ -65,8 +65,8 @@ Result<Mapping> Mapping::Parse(const std::string& text, const std::string& path)
   };
 
   for (auto&& [key, node] : root) {
-    if (key != "sources" && key != "tables") {
-      return fail(node, fmt::format("unknown section '{}' (expected [sources.NAME] or [[tables]])",
+    if (key != "sources" && key != "tables" && key != "touchpoint_roles") {
+      return fail(node, fmt::format("unknown section '{}' (expected [sources.NAME], [[tables]] or [touchpoint_roles])",
                                     key.str()));
     }
   }

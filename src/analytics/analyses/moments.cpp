@@ -132,7 +132,9 @@ Result<std::vector<Finding>> RunMoments(AnalysisContext& context) {
   CXM_ASSIGN_OR_RETURN(std::vector<std::string> touchpoints, Touchpoints(engine));
   if (touchpoints.empty()) return Status::InvalidArgument("no interactions with a touchpoint in the store");
   CXM_ASSIGN_OR_RETURN(const store::Frame support, Run(engine, "moments.support_touchpoints",
-      "SELECT touchpoint FROM touchpoint_roles WHERE role = $1 ORDER BY 1", {std::string(kSupportRole)}));
+      "SELECT r.touchpoint FROM touchpoint_roles r WHERE r.role = $1 "
+      "AND EXISTS (SELECT 1 FROM interactions i WHERE i.touchpoint = r.touchpoint) ORDER BY 1",
+      {std::string(kSupportRole)}));
   std::vector<std::string> support_names;
   for (std::size_t row = 0; row < support.RowCount(); ++row) support_names.push_back(support.Text(0, row));
   // The moments: each touchpoint, and recoveries after a failure by the support touchpoints.
