@@ -7,7 +7,8 @@
 //
 // Strings, booleans, nulls, keys and array lengths compare exactly. A number compares at the
 // precision the golden file states: rounded to the decimals its column shows (column_types) or,
-// in a golden file written before columns said so, to as many decimals as it prints. That is
+// in a golden file written before columns said so, to as many decimals as it prints. Numbers
+// outside rows (none today) compare at their printed decimals. That is
 // what "the same figure" means for a report; last-bit differences of a sum's order do not count.
 #include <algorithm>
 #include <cmath>
@@ -79,7 +80,8 @@ void Compare(const Json& golden, const Json& actual, const std::string& path, in
   if (golden.is_string() && golden.get_ref<const std::string&>().rfind('\x01', 0) == 0) {
     const std::string text = golden.get<std::string>().substr(1);
     if (!actual.is_number()) return Fail(path, "expected the number " + text + ", found " + actual.dump());
-    const int decimals = std::max(DecimalsOf(text), column_decimals);
+    // A column that states its decimals is compared at them; an older golden file at what it prints.
+    const int decimals = column_decimals >= 0 ? column_decimals : DecimalsOf(text);
     const double expected = std::strtod(text.c_str(), nullptr);
     if (std::fabs(Rounded(actual.get<double>(), decimals) - Rounded(expected, decimals)) > 1e-9 * std::max(1.0, std::fabs(expected))) {
       Fail(path, "expected " + text + ", found " + actual.dump());
@@ -115,7 +117,7 @@ void Compare(const Json& golden, const Json& actual, const std::string& path, in
         const Json& types = golden["column_types"];
         for (std::size_t row = 0; row < value.size() && row < actual[key].size(); ++row) {
           for (const auto& [column, cell] : value[row].items()) {
-            int column_places = 0;
+            int column_places = -1;
             for (const Json& type : types) {
               if (type["name"] == column) column_places = type["decimals"].get<int>();
             }
@@ -177,7 +179,7 @@ int main(int argc, char** argv) {
       std::cerr << "usage: golden_compare GOLDEN NEW | golden_compare --write NEW\n";
       return 2;
     }
-    Compare(ReadGolden(argv[1]), ReadJson(argv[2]), "", 0);
+    Compare(ReadGolden(argv[1]), ReadJson(argv[2]), "", -1);
     if (failures > 40) std::cout << "  ... and " << failures - 40 << " more\n";
     return failures == 0 ? 0 : 1;
   } catch (const std::exception& error) {
