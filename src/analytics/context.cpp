@@ -66,8 +66,23 @@ std::string DecaySql(const std::string& as_of, const std::string& ts, const std:
   return fmt::format("pow(2, -(epoch({}) - epoch({})) / 86400.0 / {}.memory_half_life_days)", as_of, ts, settings);
 }
 
-std::string HasRoleSql(const std::string& touchpoint, const std::string& role_parameter) {
-  return fmt::format("{} IN (SELECT touchpoint FROM touchpoint_roles WHERE role = {})", touchpoint, role_parameter);
+Result<std::vector<std::string>> TouchpointsOfRole(store::Engine& engine, const std::string& role) {
+  CXM_ASSIGN_OR_RETURN(const store::Frame frame, engine.Run({.name = "touchpoint_roles.of_role",
+      .sql = "SELECT touchpoint FROM touchpoint_roles WHERE role = $1 ORDER BY 1", .parameters = {role}}));
+  std::vector<std::string> names;
+  for (std::size_t row = 0; row < frame.RowCount(); ++row) names.push_back(frame.Text(0, row));
+  return names;
+}
+
+std::string InSql(const std::string& expression, const std::vector<std::string>& names,
+                  std::vector<store::Parameter>& parameters) {
+  if (names.empty()) return "FALSE";
+  std::string placeholders;
+  for (const std::string& name : names) {
+    parameters.emplace_back(name);
+    placeholders += (placeholders.empty() ? "$" : ", $") + std::to_string(parameters.size());
+  }
+  return expression + " IN (" + placeholders + ")";
 }
 
 }  // namespace cxm::analytics

@@ -85,7 +85,8 @@ const AnalysisSpec* FindAnalysis(std::string_view key) {
   return nullptr;
 }
 
-Result<std::vector<Finding>> RunAnalysis(const AnalysisSpec& spec, store::Engine& engine, const Arguments& arguments) {
+Result<std::vector<Finding>> RunAnalysis(const AnalysisSpec& spec, store::Engine& engine, const Arguments& arguments,
+                                         const RunSettings* stored) {
   for (const ParameterSpec& parameter : spec.parameters) {
     if (parameter.type != Type::kList || parameter.choices.empty()) continue;
     for (const std::string& value : arguments.List(parameter.name)) {
@@ -99,7 +100,9 @@ Result<std::vector<Finding>> RunAnalysis(const AnalysisSpec& spec, store::Engine
     if (parameter.type == Type::kFilter) CXM_TRY(ParseFilter(arguments.Text(parameter.name), parameter.choices).error());
   }
   RunSettings settings;
-  if (spec.uses_settings) {
+  if (stored != nullptr) {
+    settings = *stored;
+  } else if (spec.uses_settings) {
     CXM_ASSIGN_OR_RETURN(settings, ReadSettings(engine));
   }
   for (const std::string& table : spec.requires_tables) {

@@ -46,8 +46,10 @@ const std::vector<AnalysisSpec>& Analyses();
 const AnalysisSpec* FindAnalysis(std::string_view key);
 
 // Checks the request's arguments against the spec, the required data against the store, reads
-// the stored settings and runs the analysis; every finding carries the settings it used.
-Result<std::vector<Finding>> RunAnalysis(const AnalysisSpec& spec, store::Engine& engine, const Arguments& arguments);
+// the stored settings (or takes `settings`, read once for several analyses, as the report does)
+// and runs the analysis; every finding carries the settings it used.
+Result<std::vector<Finding>> RunAnalysis(const AnalysisSpec& spec, store::Engine& engine, const Arguments& arguments,
+                                         const RunSettings* settings = nullptr);
 
 // The analyses' run functions (analyses/<key>.cpp).
 Result<std::vector<Finding>> RunMetrics(AnalysisContext& context);

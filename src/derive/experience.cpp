@@ -194,20 +194,24 @@ Result<std::int64_t> UpdateInteractionExperience(store::Connection& connection, 
 Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const ExperienceOptions& options) {
   CXM_TRY(connection.Execute("DROP TABLE IF EXISTS customer_state_next"));
   CXM_TRY(connection.Execute(store::CustomerStateDdl("customer_state_next")));
+  store::DuckDbEngine engine(connection);
+  CXM_ASSIGN_OR_RETURN(const std::vector<std::string> purchases,
+                       analytics::TouchpointsOfRole(engine, analytics::kPurchaseRole));
+  std::vector<store::Parameter> parameters = {options.negativity_lambda, options.memory_half_life_days};
+  const std::string is_purchase = analytics::InSql("t.touchpoint", purchases, parameters);
   CXM_ASSIGN_OR_RETURN(store::Statement build, connection.Prepare(fmt::format(
       fmt::runtime(kCustomerStateSql), fmt::arg("fx", kReferenceRatesSql), fmt::arg("calibrated", kCalibratedExperienceCtes),
       fmt::arg("columns", Join(store::CustomerStateColumns(), ", ")),
       fmt::arg("memory_term", analytics::MemoryTermSql("t.remembered", "b.as_of", "t.ts", "p")),
-      fmt::arg("is_purchase", analytics::HasRoleSql("t.touchpoint", "$3")))));
-  CXM_TRY(build.Bind(1, options.negativity_lambda));
-  CXM_TRY(build.Bind(2, options.memory_half_life_days));
-  CXM_TRY(build.Bind(3, analytics::kPurchaseRole));
+      fmt::arg("is_purchase", is_purchase))));
+  for (std::size_t idx = 0; idx < parameters.size(); ++idx) {
+    CXM_TRY(std::visit([&](const auto& value) { return build.Bind(idx + 1, value); }, parameters[idx]));
+  }
   CXM_TRY(build.Execute().error());
 
   // Attitudinal loyalty: the NPS answer a customer would give, learnt from those who answered
   // (their latest answer against memory and the mean valence of their own words) and applied to
   // all; for those who answered, the average of the model and the answer.
-  store::DuckDbEngine engine(connection);
   CXM_ASSIGN_OR_RETURN(const store::Frame answered_frame, engine.Run({.name = "customer_state.answered",
       .sql = "SELECT last_nps::DOUBLE, memory::DOUBLE, coalesce(mean_valence, 0)::DOUBLE, (texts > 0)::DOUBLE "
              "FROM customer_state_next WHERE last_nps IS NOT NULL"}));

@@ -51,12 +51,14 @@ std::string ScriptSafe(std::string_view script) {
 }  // namespace
 
 Result<ReportContent> BuildReport(store::Engine& engine, const std::string& title) {
-  CXM_TRY(analytics::ReadSettings(engine).error());  // no analysis yet, or an unfinished one
+  // Read once for every section; no analysis yet, or an unfinished one, stops the report here.
+  CXM_ASSIGN_OR_RETURN(const analytics::RunSettings settings, analytics::ReadSettings(engine));
   ReportContent content{.title = title};
   std::vector<analytics::Finding>& findings = content.findings;
   for (const analytics::AnalysisSpec& spec : analytics::Analyses()) {
     if (!spec.in_report) continue;
-    Result<std::vector<analytics::Finding>> result = analytics::RunAnalysis(spec, engine, analytics::Arguments{});
+    Result<std::vector<analytics::Finding>> result =
+        analytics::RunAnalysis(spec, engine, analytics::Arguments{}, &settings);
     if (result.has_value()) {
       for (analytics::Finding& finding : *result) findings.push_back(std::move(finding));
       continue;

@@ -64,6 +64,43 @@ Result<Frame> DuckDbEngine::Run(const NamedQuery& query) {
     columns[column].name = result.ColumnName(column);
     columns[column].kind = KindOf(result.ColumnType(column));
   }
+  // Chunk by chunk where every column has a type the chunk reader knows (the analyses cast to
+  // DOUBLE, counts are BIGINT, names VARCHAR): no copy of the whole result beside the frame.
+  // Otherwise (a HUGEINT sum, a DECIMAL, a TIMESTAMP) cell by cell through DuckDB's conversions.
+  std::vector<duckdb_type> types(columns.size());
+  bool is_chunked = true;
+  for (std::size_t column = 0; column < columns.size(); ++column) {
+    types[column] = result.ColumnType(column);
+    is_chunked &= types[column] == DUCKDB_TYPE_DOUBLE || types[column] == DUCKDB_TYPE_BIGINT ||
+                  types[column] == DUCKDB_TYPE_BOOLEAN || types[column] == DUCKDB_TYPE_VARCHAR;
+  }
+  if (is_chunked) {
+    while (std::optional<DataChunk> chunk = result.NextChunk()) {
+      const std::uint64_t rows = chunk->RowCount();
+      for (std::size_t column = 0; column < columns.size(); ++column) {
+        const ColumnView view = chunk->Column(column);
+        Column& values = columns[column];
+        for (std::uint64_t row = 0; row < rows; ++row) {
+          const bool is_null = view.IsNull(row);
+          switch (types[column]) {
+            case DUCKDB_TYPE_VARCHAR:
+              values.texts.push_back(is_null ? std::nullopt : std::optional<std::string>(view.Text(row)));
+              break;
+            case DUCKDB_TYPE_DOUBLE:
+              values.numbers.push_back(is_null ? std::nan("") : view.Double(row));
+              break;
+            case DUCKDB_TYPE_BIGINT:
+              values.numbers.push_back(is_null ? std::nan("") : static_cast<double>(view.Int64(row)));
+              break;
+            default:
+              values.numbers.push_back(is_null ? std::nan("") : (view.Bool(row) ? 1.0 : 0.0));
+              break;
+          }
+        }
+      }
+    }
+    return Frame(std::move(columns));
+  }
   const std::uint64_t rows = result.MaterialisedRowCount();
   for (std::size_t column = 0; column < columns.size(); ++column) {
     Column& values = columns[column];

@@ -124,6 +124,25 @@ TEST(SettingsTest, AnalyzeStoresThemAndEverySectionOfTheReportSaysAndUsesThem) {
   const CommandResult stale = RunCxm({"--db", db, "moments"});
   EXPECT_EQ(stale.exit_code, 1);
   EXPECT_NE(stale.err.find("did not finish"), std::string::npos) << stale.err;
+
+  // A reference date and a reporting currency: the outcomes count from that date, and value
+  // figures are in that currency (11 SEK to the euro).
+  EXPECT_EQ(RunCxm({"--db", db, "analyze", "--reference-date", "2026-13-01"}).exit_code, 1);
+  EXPECT_EQ(RunCxm({"--db", db, "analyze", "--currency", "USD"}).exit_code, 1);
+  const CommandResult dated = RunCxm({"--db", db, "analyze", "--reference-date", "2026-01-15", "--currency", "EUR"});
+  ASSERT_EQ(dated.exit_code, 0) << dated.err;
+  const Json in_euro = Analysis(db, "moments");
+  EXPECT_EQ(in_euro["moments"]["settings"]["reference_date"], "2026-01-15");
+  EXPECT_EQ(in_euro["moments"]["settings"]["currency"], "EUR");
+  EXPECT_TRUE(in_euro["moments"]["rows"][0].contains("value_at_stake_eur"));
+  EXPECT_NE(in_euro["moments"]["summary"].get<std::string>().find(" EUR in the year before"), std::string::npos);
+  const Json loyalty = Analysis(db, "loyalty");
+  double euros = 0;
+  for (const Json& row : loyalty["rows"]) euros += row["revenue_eur"].get<double>();
+  Result<store::Store> store = store::Store::Open(db, {.mode = store::Store::Mode::kReadOnly});
+  ASSERT_TRUE(store.has_value());
+  EXPECT_NEAR(euros * 11.0, testing::QueryInt(store->connection(), "SELECT round(sum(revenue_sek))::BIGINT FROM customer_state"),
+              1.0);
 }
 
 TEST(TouchpointRolesTest, SupportUnderAnotherNameGetsTheSameRecoveryFindings) {

@@ -69,12 +69,15 @@ Result<std::vector<Finding>> RunMemory(AnalysisContext& context) {
     finding.diagnostics.push_back({"not_enough_data", fmt::format("Fewer than {} conversations with two or more "
                                                                   "customer turns and a CSAT answer.", kMinimum)});
   }
+  CXM_ASSIGN_OR_RETURN(const std::vector<std::string> purchases, TouchpointsOfRole(context.engine, kPurchaseRole));
+  std::vector<store::Parameter> parameters;
+  const std::string is_purchase = InSql("p.touchpoint", purchases, parameters);
   CXM_ASSIGN_OR_RETURN(const store::Frame customers_frame, Run(context.engine, "memory.customers",
       fmt::format(fmt::runtime(kCustomersSql), fmt::arg("calibrated", kCalibratedExperienceCtes),
                   fmt::arg("reference", ReferenceDateSql()), fmt::arg("settings", SettingsRelationSql()),
                   fmt::arg("memory_term", MemoryTermSql("e.remembered", "b.as_of", "e.ts", "b")),
-                  fmt::arg("is_purchase", HasRoleSql("p.touchpoint", "$1"))),
-      {std::string(kPurchaseRole)}));
+                  fmt::arg("is_purchase", is_purchase)),
+      parameters));
   const std::vector<std::vector<double>> customers = NumberColumns(customers_frame);
   if (!customers.empty() && customers[0].size() >= kMinimum) {
     const std::size_t n = customers[0].size();

@@ -141,8 +141,12 @@ Result<std::vector<Finding>> RunMoments(AnalysisContext& context) {
   const std::string recovery_moment =
       (support_names.empty() ? std::string("support") : Join(support_names, "/")) + ": recovery after a failure";
   touchpoints.push_back(recovery_moment);
-  // $1 the purchase role, $2 the support role, then one per moment.
-  std::vector<store::Parameter> parameters = {std::string(kPurchaseRole), std::string(kSupportRole)};
+  CXM_ASSIGN_OR_RETURN(const std::vector<std::string> purchases, TouchpointsOfRole(engine, kPurchaseRole));
+  CXM_ASSIGN_OR_RETURN(const std::vector<std::string> supports, TouchpointsOfRole(engine, kSupportRole));
+  // The roles' touchpoints first, then one parameter per moment.
+  std::vector<store::Parameter> parameters;
+  const std::string is_purchase = InSql("touchpoint", purchases, parameters);
+  const std::string is_support = InSql("s.touchpoint", supports, parameters);
   std::vector<std::string> components;
   std::vector<std::string> selected;
   for (std::size_t idx = 0; idx < touchpoints.size(); ++idx) {
@@ -152,14 +156,14 @@ Result<std::vector<Finding>> RunMoments(AnalysisContext& context) {
   }
   const std::string recovery_parameter = fmt::format("${}", parameters.size());
   const std::string recovery_contacts = fmt::format(fmt::runtime(kRecoveryContactsCte),
-                                                    fmt::arg("is_support", HasRoleSql("s.touchpoint", "$2")));
+                                                    fmt::arg("is_support", is_support));
   const std::string sql = fmt::format(
       fmt::runtime(kMomentsSql), fmt::arg("components", Join(components, ", ")),
       fmt::arg("selected", Join(selected, ", ")), fmt::arg("fx", kReferenceRatesSql),
       fmt::arg("calibrated", kCalibratedExperienceCtes), fmt::arg("recovery_contacts", recovery_contacts),
       fmt::arg("recovery_moment", recovery_parameter), fmt::arg("settings", SettingsRelationSql()),
       fmt::arg("reference", ReferenceDateSql()), fmt::arg("memory_term", MemoryTermSql("r.remembered", "b.as_of", "i.ts", "b")),
-      fmt::arg("decay", DecaySql("b.as_of", "i.ts", "b")), fmt::arg("is_purchase", HasRoleSql("touchpoint", "$1")));
+      fmt::arg("decay", DecaySql("b.as_of", "i.ts", "b")), fmt::arg("is_purchase", is_purchase));
   CXM_ASSIGN_OR_RETURN(const store::Frame frame, Run(engine, "moments.customers", sql, parameters));
   const std::vector<std::vector<double>> data = NumberColumns(frame);
   const std::size_t tp_count = touchpoints.size();
@@ -176,7 +180,8 @@ Result<std::vector<Finding>> RunMoments(AnalysisContext& context) {
   const std::optional<RegressionFit> repurchase_fit = FitLogistic(model_columns, repurchased);
 
   // The ranking model: change in NPS between a customer's consecutive answers.
-  std::vector<store::Parameter> change_parameters = {std::string(kSupportRole)};
+  std::vector<store::Parameter> change_parameters;
+  const std::string change_is_support = InSql("s.touchpoint", supports, change_parameters);
   std::vector<std::string> change_selected;
   for (const std::string& touchpoint : touchpoints) {
     change_parameters.emplace_back(touchpoint);
@@ -184,7 +189,7 @@ Result<std::vector<Finding>> RunMoments(AnalysisContext& context) {
                                           change_parameters.size()));
   }
   const std::string change_recovery_contacts = fmt::format(fmt::runtime(kRecoveryContactsCte),
-                                                           fmt::arg("is_support", HasRoleSql("s.touchpoint", "$1")));
+                                                           fmt::arg("is_support", change_is_support));
   CXM_ASSIGN_OR_RETURN(const store::Frame change_frame, Run(engine, "moments.nps_changes",
       fmt::format(fmt::runtime(kNpsChangeSql), fmt::arg("selected", Join(change_selected, ", ")),
                   fmt::arg("calibrated", kCalibratedExperienceCtes), fmt::arg("recovery_contacts", change_recovery_contacts),

@@ -23,7 +23,7 @@ constexpr const char* kRecoveryGroupsSql = R"sql(
     -- Support contacts from shortly before the failure is recorded (a late parcel is chased
     -- while it is late) to two weeks after; recovered well = resolved with a positive end.
     SELECT ff.customer_id, ff.failure_ts,
-           coalesce(bool_or(i.outcome = 'resolved' AND e."end" >= $2), false) AS is_recovered_well
+           coalesce(bool_or(i.outcome = 'resolved' AND e."end" >= $1), false) AS is_recovered_well
     FROM first_failure ff
     LEFT JOIN interactions i ON i.customer_id = ff.customer_id AND {is_support}
          AND i.ts BETWEEN ff.failure_ts - INTERVAL 10 DAY AND ff.failure_ts + INTERVAL 14 DAY
@@ -107,11 +107,16 @@ std::string FormatP(double p) {
 Result<std::vector<Finding>> RunRecovery(AnalysisContext& context) {
   constexpr double kRecoveredEnd = 0.3;
   const RunSettings& options = context.settings;
+  CXM_ASSIGN_OR_RETURN(const std::vector<std::string> purchases, TouchpointsOfRole(context.engine, kPurchaseRole));
+  CXM_ASSIGN_OR_RETURN(const std::vector<std::string> supports, TouchpointsOfRole(context.engine, kSupportRole));
+  std::vector<store::Parameter> parameters = {kRecoveredEnd};
+  const std::string is_support = InSql("i.touchpoint", supports, parameters);
+  const std::string is_purchase = InSql("touchpoint", purchases, parameters);
   CXM_ASSIGN_OR_RETURN(const store::Frame rows, Run(context.engine, "recovery.groups",
       fmt::format(fmt::runtime(kRecoveryGroupsSql), fmt::arg("reference", ReferenceDateSql()),
-                  fmt::arg("settings", SettingsRelationSql()), fmt::arg("is_support", HasRoleSql("i.touchpoint", "$1")),
-                  fmt::arg("is_purchase", HasRoleSql("touchpoint", "$3"))),
-      {std::string(kSupportRole), kRecoveredEnd, std::string(kPurchaseRole)}));
+                  fmt::arg("settings", SettingsRelationSql()), fmt::arg("is_support", is_support),
+                  fmt::arg("is_purchase", is_purchase)),
+      parameters));
   Finding groups{.key = "recovery_groups", .title = "Service recovery: the paradox test"};
   groups.columns = {TextColumn("group"), IntegerColumn("customers"), PercentColumn("churn_pct"),
                     PercentColumn("churn_low"), PercentColumn("churn_high"), PointsColumn("churn_change_pts"),
@@ -178,9 +183,10 @@ Result<std::vector<Finding>> RunRecovery(AnalysisContext& context) {
                                   FormatP(churn_p["failure, recovered well"])));
   }
 
+  std::vector<store::Parameter> justice_parameters;
+  const std::string is_support_contact = InSql("s.touchpoint", supports, justice_parameters);
   CXM_ASSIGN_OR_RETURN(const store::Frame justice_frame, Run(context.engine, "recovery.justice",
-      fmt::format(fmt::runtime(kJusticeSql), fmt::arg("is_support_s", HasRoleSql("s.touchpoint", "$1"))),
-      {std::string(kSupportRole)}));
+      fmt::format(fmt::runtime(kJusticeSql), fmt::arg("is_support_s", is_support_contact)), justice_parameters));
   const std::vector<std::vector<double>> justice = NumberColumns(justice_frame);
   Finding dimensions{.key = "recovery_justice", .title = "Service recovery: what drives satisfaction with it"};
   dimensions.columns = {TextColumn("dimension"), TextColumn("measured_by"), PercentColumn("relative_weight_pct"),
