@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "analytics/analyses/common.h"
+
 namespace cxm::analytics {
 
 Result<RunSettings> ReadSettings(store::Engine& engine) {
@@ -44,12 +46,10 @@ std::vector<std::string> Arguments::List(const std::string& name) const {
   return values_.contains(name) ? values_.at(name) : std::vector<std::string>{};
 }
 
-// Reference rates, SEK per unit of each currency the exports carry.
 std::string SettingsRelationSql() {
-  return "(SELECT st.*, to_days(CAST(st.horizon_days AS INTEGER)) AS horizon, "
-         "coalesce((SELECT sek_per_unit FROM (VALUES ('SEK', 1.0), ('NOK', 0.95), ('DKK', 1.45), ('RON', 2.2), "
-         "('EUR', 11.0)) AS rates(currency, sek_per_unit) WHERE rates.currency = st.currency), 1.0) AS fx_rate "
-         "FROM analysis_settings st) s";
+  return fmt::format("(SELECT st.*, to_days(CAST(st.horizon_days AS INTEGER)) AS horizon, "
+                     "coalesce((SELECT fx.sek_per_unit FROM {} WHERE fx.currency = st.currency), 1.0) AS fx_rate "
+                     "FROM analysis_settings st) s", kReferenceRatesSql);
 }
 
 std::string ReferenceDateSql() {
