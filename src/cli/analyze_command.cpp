@@ -33,28 +33,28 @@ Command AddAnalyzeCommand(CLI::App& app) {
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
       "analyze", "score new texts; update interaction_experience and customer_state (incremental)");
-  command->add_option("--lambda", options->experience.negativity_lambda,
+  command->add_option("--lambda", options->experience.run.negativity_lambda,
                       "weight of negative moments in peak and memory")->capture_default_str();
-  command->add_option("--end-window", options->experience.end_window_turns,
+  command->add_option("--end-window", options->experience.run.end_window_turns,
                       "end = mean of the last N customer turns")->capture_default_str()->check(CLI::PositiveNumber);
-  command->add_option("--half-life", options->experience.memory_half_life_days,
+  command->add_option("--half-life", options->experience.run.memory_half_life_days,
                       "memory half-life in days")->capture_default_str()->check(CLI::PositiveNumber);
-  command->add_option("--horizon", options->experience.horizon_days,
+  command->add_option("--horizon", options->experience.run.horizon_days,
                       "days after the reference date that count as later (moments, recovery, memory)")
       ->capture_default_str()->check(CLI::PositiveNumber);
-  command->add_option("--reference-date", options->experience.reference_date,
+  command->add_option("--reference-date", options->experience.run.reference_date,
                       "YYYY-MM-DD the later outcomes count from (default: the last interaction less the horizon)");
-  command->add_option("--currency", options->experience.currency, "reporting currency: SEK, NOK, DKK, RON or EUR")
+  command->add_option("--currency", options->experience.run.currency, "reporting currency: SEK, NOK, DKK, RON or EUR")
       ->capture_default_str();
   command->add_option("--model", options->model_path, "emotion model (default: the committed one)");
   return {command, [options](const GlobalOptions& global) -> Status {
-    const std::string& date = options->experience.reference_date;
+    const std::string& date = options->experience.run.reference_date;
     if (!date.empty() && !IsIsoDate(date)) {
       return Status::InvalidArgument("--reference-date " + date + ": not a date as YYYY-MM-DD");
     }
     static const std::vector<std::string> kCurrencies = {"SEK", "NOK", "DKK", "RON", "EUR"};
-    if (std::find(kCurrencies.begin(), kCurrencies.end(), options->experience.currency) == kCurrencies.end()) {
-      return Status::InvalidArgument("--currency " + options->experience.currency + ": one of SEK, NOK, DKK, RON, EUR");
+    if (std::find(kCurrencies.begin(), kCurrencies.end(), options->experience.run.currency) == kCurrencies.end()) {
+      return Status::InvalidArgument("--currency " + options->experience.run.currency + ": one of SEK, NOK, DKK, RON, EUR");
     }
     CXM_ASSIGN_OR_RETURN(store::Store store, store::Store::Open(global.db_path, {}));
     CXM_ASSIGN_OR_RETURN(const text::EmotionModel model,

@@ -85,8 +85,8 @@ Command AddDemoCommand(CLI::App& app) {
     CXM_ASSIGN_OR_RETURN(const text::EmotionModel model,
                          text::EmotionModel::Load(options->model_path));
     const simulate::CompanyModel& truth = generator.model;
-    const derive::ExperienceOptions experience{.negativity_lambda = truth.negativity_lambda,
-                                                  .memory_half_life_days = truth.memory_half_life_days};
+    const derive::ExperienceOptions experience{.run = {.negativity_lambda = truth.negativity_lambda,
+                                                       .memory_half_life_days = truth.memory_half_life_days}};
     auto scoring = ProgressLine("      scoring", "texts");
     CXM_ASSIGN_OR_RETURN(const derive::AnalyzeSummary analyzed,
                          derive::Analyze(store.database(), store.connection(), model, experience,

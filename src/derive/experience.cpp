@@ -162,17 +162,11 @@ double Seconds(std::chrono::steady_clock::time_point since) {
 
 }  // namespace
 
-analytics::RunSettings SettingsOf(const ExperienceOptions& options) {
-  return {.negativity_lambda = options.negativity_lambda, .end_window_turns = options.end_window_turns,
-          .memory_half_life_days = options.memory_half_life_days, .horizon_days = options.horizon_days,
-          .reference_date = options.reference_date, .currency = options.currency};
-}
-
 Result<std::int64_t> UpdateInteractionExperience(store::Connection& connection, const ExperienceOptions& options) {
   CXM_TRY(connection.Execute(kEvidenceSql));
   CXM_ASSIGN_OR_RETURN(store::Statement dirty, connection.Prepare(kDirtySql));
-  CXM_TRY(dirty.Bind(1, options.negativity_lambda));
-  CXM_TRY(dirty.Bind(2, static_cast<std::int64_t>(options.end_window_turns)));
+  CXM_TRY(dirty.Bind(1, options.run.negativity_lambda));
+  CXM_TRY(dirty.Bind(2, static_cast<std::int64_t>(options.run.end_window_turns)));
   CXM_TRY(dirty.Execute().error());
   CXM_ASSIGN_OR_RETURN(store::QueryResult count, connection.Query("SELECT count(*) FROM experience_dirty"));
   const std::int64_t updated = count.ScalarInt64().value_or(0);
@@ -181,8 +175,8 @@ Result<std::int64_t> UpdateInteractionExperience(store::Connection& connection, 
     CXM_TRY(connection.Execute(
         "DELETE FROM interaction_experience WHERE interaction_id IN (SELECT interaction_id FROM experience_dirty)"));
     CXM_ASSIGN_OR_RETURN(store::Statement insert, connection.Prepare(kInsertExperienceSql));
-    CXM_TRY(insert.Bind(1, options.negativity_lambda));
-    CXM_TRY(insert.Bind(2, static_cast<std::int64_t>(options.end_window_turns)));
+    CXM_TRY(insert.Bind(1, options.run.negativity_lambda));
+    CXM_TRY(insert.Bind(2, static_cast<std::int64_t>(options.run.end_window_turns)));
     CXM_TRY(insert.Bind(3, options.ending_threshold));
     CXM_TRY(insert.Execute().error());
     CXM_TRY(transaction.Commit());
@@ -197,7 +191,7 @@ Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const E
   store::DuckDbEngine engine(connection);
   CXM_ASSIGN_OR_RETURN(const std::vector<std::string> purchases,
                        analytics::TouchpointsOfRole(engine, analytics::kPurchaseRole));
-  std::vector<store::Parameter> parameters = {options.negativity_lambda, options.memory_half_life_days};
+  std::vector<store::Parameter> parameters = {options.run.negativity_lambda, options.run.memory_half_life_days};
   const std::string is_purchase = analytics::InSql("t.touchpoint", purchases, parameters);
   CXM_ASSIGN_OR_RETURN(store::Statement build, connection.Prepare(fmt::format(
       fmt::runtime(kCustomerStateSql), fmt::arg("fx", kReferenceRatesSql), fmt::arg("calibrated", kCalibratedExperienceCtes),
@@ -270,12 +264,12 @@ Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const E
       "INSERT INTO analysis_settings (negativity_lambda, end_window_turns, memory_half_life_days, horizon_days, "
       "reference_date, currency, analyzed_at) VALUES ($1, $2, $3, $4, CAST(nullif($5, '') AS DATE), $6, "
       "timezone('UTC', now()))"));
-  CXM_TRY(settings.Bind(1, options.negativity_lambda));
-  CXM_TRY(settings.Bind(2, static_cast<std::int64_t>(options.end_window_turns)));
-  CXM_TRY(settings.Bind(3, options.memory_half_life_days));
-  CXM_TRY(settings.Bind(4, static_cast<std::int64_t>(options.horizon_days)));
-  CXM_TRY(settings.Bind(5, options.reference_date));
-  CXM_TRY(settings.Bind(6, options.currency));
+  CXM_TRY(settings.Bind(1, options.run.negativity_lambda));
+  CXM_TRY(settings.Bind(2, static_cast<std::int64_t>(options.run.end_window_turns)));
+  CXM_TRY(settings.Bind(3, options.run.memory_half_life_days));
+  CXM_TRY(settings.Bind(4, static_cast<std::int64_t>(options.run.horizon_days)));
+  CXM_TRY(settings.Bind(5, options.run.reference_date));
+  CXM_TRY(settings.Bind(6, options.run.currency));
   CXM_TRY(settings.Execute().error());
   CXM_TRY(swap.Commit());
   CXM_ASSIGN_OR_RETURN(store::QueryResult count, connection.Query("SELECT count(*) FROM customer_state"));

@@ -28,12 +28,9 @@
 namespace cxm::derive {
 
 struct ExperienceOptions {
-  double negativity_lambda = 2.0;  // negative moments weigh this much more (peak and memory)
-  int end_window_turns = 1;        // `end` = mean of the last N customer turns
-  double memory_half_life_days = 180;
-  int horizon_days = 180;        // stored for the analyses: "later" outcomes count this long after
-  std::string reference_date;    // YYYY-MM-DD; empty: the store's last interaction less the horizon
-  std::string currency = "SEK";  // reporting currency of value figures
+  // λ, end window and half-life shape the derived tables; all of it is stored with them
+  // (analysis_settings) for the analyses to read.
+  analytics::RunSettings run;
   // `ending` is positive above +threshold, negative below -threshold, else neutral.
   double ending_threshold = 0.2;
   // High attitudinal loyalty: an expected NPS answer at or above this.
@@ -41,9 +38,6 @@ struct ExperienceOptions {
   // High behavioural loyalty: a purchase rate at or above this multiple of the median customer's.
   double behavioural_cut = 1.0;
 };
-
-// The settings the analyses read, as this run stores them.
-analytics::RunSettings SettingsOf(const ExperienceOptions& options);
 
 struct AnalyzeSummary {
   std::int64_t texts_scored = 0;

@@ -69,15 +69,15 @@ TEST_F(ExperienceTest, PeakEndAndRememberedByHand) {
 
 TEST_F(ExperienceTest, LambdaAndTheEndWindowAreOptions) {
   // With lambda 1 the peak is still -0.6 (0.6 > 0.5); with an end window of 2 the end is 0.3.
-  Update({.negativity_lambda = 1.0, .end_window_turns = 2});
+  Update({.run = {.negativity_lambda = 1.0, .end_window_turns = 2}});
   EXPECT_NEAR(Value("SELECT \"end\" FROM interaction_experience WHERE interaction_id = 'I1'"), 0.3, 1e-9);
   EXPECT_NEAR(Value("SELECT remembered FROM interaction_experience WHERE interaction_id = 'I1'"), -0.15, 1e-9);
   // Turn 2 at -0.4 instead: lambda 1 picks the +0.5 as the peak, lambda 2 the -0.4 (0.8).
   Run("UPDATE text_emotions SET valence = -0.4 WHERE seq = 2");
   Run("DELETE FROM interaction_experience");
-  Update({.negativity_lambda = 1.0});
+  Update({.run = {.negativity_lambda = 1.0}});
   EXPECT_NEAR(Value("SELECT peak FROM interaction_experience WHERE interaction_id = 'I1'"), 0.5, 1e-9);
-  EXPECT_EQ(Update({.negativity_lambda = 2.0}), 2);  // other options: every row recomputed
+  EXPECT_EQ(Update({.run = {.negativity_lambda = 2.0}}), 2);  // other options: every row recomputed
   EXPECT_NEAR(Value("SELECT peak FROM interaction_experience WHERE interaction_id = 'I1'"), -0.4, 1e-9);
 }
 
