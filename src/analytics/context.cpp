@@ -30,11 +30,11 @@ Result<RunSettings> ReadSettings(store::Engine& engine) {
 }
 
 std::vector<Setting> DescribeSettings(const RunSettings& settings) {
-  return {{"negativity_lambda", fmt::format("{}", settings.negativity_lambda)},
-          {"end_window_turns", fmt::format("{}", settings.end_window_turns)},
-          {"memory_half_life_days", fmt::format("{}", settings.memory_half_life_days)},
-          {"horizon_days", fmt::format("{}", settings.horizon_days)},
-          {"reference_date", settings.reference_date.empty() ? "store end less the horizon" : settings.reference_date},
+  return {{"negativity_lambda", settings.negativity_lambda},
+          {"end_window_turns", std::int64_t{settings.end_window_turns}},
+          {"memory_half_life_days", settings.memory_half_life_days},
+          {"horizon_days", std::int64_t{settings.horizon_days}},
+          {"reference_date", settings.reference_date.empty() ? Cell() : Cell(settings.reference_date)},
           {"currency", settings.currency}};
 }
 

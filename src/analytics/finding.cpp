@@ -17,6 +17,13 @@ const char* TypeName(CellType type) {
   return "text";
 }
 
+Json CellJson(const Cell& cell) {
+  if (const auto* integer = std::get_if<std::int64_t>(&cell)) return *integer;
+  if (const auto* number = std::get_if<double>(&cell)) return *number;
+  if (const auto* text = std::get_if<std::string>(&cell)) return *text;
+  return nullptr;
+}
+
 Json ToJson(const Finding& finding) {
   Json json = {{"key", finding.key}, {"title", finding.title}, {"summary", finding.summary}};
   Json names = Json::array();
@@ -32,11 +39,7 @@ Json ToJson(const Finding& finding) {
   for (const std::vector<Cell>& row : finding.rows) {
     Json object = Json::object();
     for (std::size_t column = 0; column < finding.columns.size() && column < row.size(); ++column) {
-      Json value;  // null
-      if (const auto* integer = std::get_if<std::int64_t>(&row[column])) value = *integer;
-      if (const auto* number = std::get_if<double>(&row[column])) value = *number;
-      if (const auto* text = std::get_if<std::string>(&row[column])) value = *text;
-      object[finding.columns[column].name] = std::move(value);
+      object[finding.columns[column].name] = CellJson(row[column]);
     }
     rows.push_back(std::move(object));
   }
@@ -47,7 +50,7 @@ Json ToJson(const Finding& finding) {
   }
   json["diagnostics"] = std::move(diagnostics);
   Json settings = Json::object();
-  for (const Setting& setting : finding.settings) settings[setting.name] = setting.value;
+  for (const Setting& setting : finding.settings) settings[setting.name] = CellJson(setting.value);
   json["settings"] = std::move(settings);
   return json;
 }

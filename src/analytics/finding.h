@@ -42,17 +42,19 @@ inline Cell Int(double value) {
 }
 inline Cell Pct(double share) { return Num(100 * share); }  // a share 0..1 as percent
 
+// A setting the finding was computed with (λ, half-life, horizon, currency ...): a number where
+// it is one, null where it is not set (a reference date left to the store's end).
+struct Setting {
+  std::string name;
+  Cell value;
+};
+
 // What the data behind a finding lacks or risks: small groups, missing values, items left out.
 struct Diagnostic {
   std::string kind;     // "small_group", "missing_values", "left_out", "not_enough_data", ...
   std::string message;  // a sentence
 };
 
-// A setting the finding was computed with (λ, half-life, horizon, currency ...).
-struct Setting {
-  std::string name;
-  std::string value;
-};
 
 struct Finding {
   std::string key;      // machine name: "moments", "recovery_groups"

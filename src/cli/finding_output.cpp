@@ -16,7 +16,13 @@ void WriteFindings(std::ostream& out, const std::vector<analytics::Finding>& fin
       for (const analytics::Diagnostic& diagnostic : finding.diagnostics) out << "  note: " << diagnostic.message << "\n";
       if (!finding.settings.empty()) {
         std::string line = "  settings:";
-        for (const analytics::Setting& setting : finding.settings) line += fmt::format(" {}={}", setting.name, setting.value);
+        for (const analytics::Setting& setting : finding.settings) {
+          std::string value = "unset";
+          if (const auto* number = std::get_if<double>(&setting.value)) value = fmt::format("{}", *number);
+          if (const auto* integer = std::get_if<std::int64_t>(&setting.value)) value = std::to_string(*integer);
+          if (const auto* text = std::get_if<std::string>(&setting.value)) value = *text;
+          line += fmt::format(" {}={}", setting.name, value);
+        }
         out << line << "\n";
       }
     } else if (!is_first) {

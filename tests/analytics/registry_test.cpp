@@ -82,7 +82,7 @@ TEST(SettingsTest, AnalyzeStoresThemAndEverySectionOfTheReportSaysAndUsesThem) {
 
   ASSERT_EQ(RunCxm({"--db", db, "analyze"}).exit_code, 0);
   const Json defaults = Analysis(db, "moments");
-  EXPECT_EQ(defaults["moments"]["settings"]["negativity_lambda"], "2");
+  EXPECT_EQ(defaults["moments"]["settings"]["negativity_lambda"], 2.0);
 
   const CommandResult analyzed = RunCxm({"--db", db, "analyze", "--lambda", "3", "--half-life", "90"});
   ASSERT_EQ(analyzed.exit_code, 0) << analyzed.err;
@@ -90,11 +90,11 @@ TEST(SettingsTest, AnalyzeStoresThemAndEverySectionOfTheReportSaysAndUsesThem) {
   EXPECT_EQ(RunCxm({"--db", db, "moments", "--lambda", "2"}).exit_code, 1);
   EXPECT_EQ(RunCxm({"--db", db, "report", "--lambda", "2"}).exit_code, 1);
   const Json moments = Analysis(db, "moments");
-  EXPECT_EQ(moments["moments"]["settings"]["negativity_lambda"], "3");
-  EXPECT_EQ(moments["moments"]["settings"]["memory_half_life_days"], "90");
+  EXPECT_EQ(moments["moments"]["settings"]["negativity_lambda"], 3.0);
+  EXPECT_EQ(moments["moments"]["settings"]["memory_half_life_days"], 90.0);
   EXPECT_NE(moments["moments"]["rows"], defaults["moments"]["rows"]);  // and used: other figures
   const Json memory = Analysis(db, "memory");
-  EXPECT_EQ(memory["settings"]["negativity_lambda"], "3");
+  EXPECT_EQ(memory["settings"]["negativity_lambda"], 3.0);
 
   const std::string report = dir.File("report.html");
   const CommandResult reported = RunCxm({"--db", db, "report", "--out", report});
@@ -107,8 +107,8 @@ TEST(SettingsTest, AnalyzeStoresThemAndEverySectionOfTheReportSaysAndUsesThem) {
   for (const auto& [key, finding] : data["findings"].items()) {
     if (finding["settings"].empty()) continue;  // metrics, gap, drivers, employees use none
     ++with_settings;
-    EXPECT_EQ(finding["settings"]["negativity_lambda"], "3") << key;
-    EXPECT_EQ(finding["settings"]["memory_half_life_days"], "90") << key;
+    EXPECT_EQ(finding["settings"]["negativity_lambda"], 3.0) << key;
+    EXPECT_EQ(finding["settings"]["memory_half_life_days"], 90.0) << key;
   }
   EXPECT_GE(with_settings, 9);
   // The report's moments are the moments computed with 3 / 90 (to the last bits, which the order

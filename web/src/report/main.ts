@@ -38,7 +38,7 @@ interface Finding {
   column_types?: ColumnType[];
   rows: Record<string, Cell>[];
   diagnostics?: Diagnostic[];
-  settings?: Record<string, string>;
+  settings?: Record<string, Cell>;
 }
 interface ReportData {
   title: string;
@@ -106,8 +106,8 @@ function notes(node: HTMLElement, finding: Finding): void {
   }
   const settings = Object.entries(finding.settings ?? {});
   if (settings.length > 0) {
-    node.appendChild(element('p', 'Settings: ' + settings.map(([name, value]) => `${name.replaceAll('_', ' ')} ${value}`)
-      .join(', '), 'settings'));
+    node.appendChild(element('p', 'Settings: ' + settings.map(([name, value]) =>
+      `${name.replaceAll('_', ' ')} ${value === null ? 'the store\'s end less the horizon' : String(value)}`).join(', '), 'settings'));
   }
 }
 
