@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -43,6 +44,26 @@ int Run(int argc, char** argv) {
       cxm::cli::AddEraseCommand(app)};
   for (cxm::cli::Command& command : cxm::cli::AddAnalysisCommands(app)) commands.push_back(std::move(command));
 
+  // An unknown command names the ones there are (CLI11 would only say one is required).
+  for (int idx = 1; idx < argc; ++idx) {
+    const std::string argument = argv[idx];
+    if (argument == "--db") {
+      ++idx;
+      continue;
+    }
+    if (argument.empty() || argument[0] == '-') continue;
+    bool is_known = false;
+    std::string names;
+    for (const CLI::App* subcommand : app.get_subcommands([](const CLI::App*) { return true; })) {
+      is_known |= subcommand->get_name() == argument;
+      names += (names.empty() ? "" : ", ") + subcommand->get_name();
+    }
+    if (!is_known) {
+      std::cerr << "cxm: '" << argument << "' is not a cxm command; the commands are: " << names << "\n";
+      return 1;
+    }
+    break;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -210,11 +210,15 @@ Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const E
       .sql = "SELECT last_nps::DOUBLE, memory::DOUBLE, coalesce(mean_valence, 0)::DOUBLE, (texts > 0)::DOUBLE "
              "FROM customer_state_next WHERE last_nps IS NOT NULL"}));
   const std::vector<std::vector<double>> answered = analytics::NumberColumns(answered_frame);
-  std::vector<double> coefficients = {7.0, 0.0, 0.0, 0.0};
-  double model_error = 10;  // NPS points: without answers, no customer's attitude is known
+  // Without enough answers to learn from, nothing is assumed: a customer who answered has their
+  // own answer, the others an unknown attitude (and quadrant), never a default NPS.
+  std::vector<double> coefficients = {0.0, 0.0, 0.0, 0.0};
+  double model_error = 10;  // NPS points
+  bool has_model = false;
   if (answered.size() == 4 && answered[0].size() > 20) {
     if (const std::optional<RegressionFit> fit = FitLinear({answered[1], answered[2], answered[3]}, answered[0])) {
       coefficients = fit->coefficients;
+      has_model = true;
       double squares = 0;
       for (std::size_t row = 0; row < answered[0].size(); ++row) {
         const double predicted = coefficients[0] + coefficients[1] * answered[1][row] +
@@ -225,16 +229,18 @@ Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const E
     }
   }
   CXM_ASSIGN_OR_RETURN(store::Statement attitude, connection.Prepare(R"sql(
-    UPDATE customer_state_next SET expected_nps = greatest(0.0, least(10.0,
-        CASE WHEN last_nps IS NULL THEN model ELSE (model + last_nps) / 2 END))
+    UPDATE customer_state_next SET expected_nps = CASE WHEN NOT $5 THEN last_nps::DOUBLE
+        ELSE greatest(0.0, least(10.0, CASE WHEN last_nps IS NULL THEN model ELSE (model + last_nps) / 2 END)) END
     FROM (SELECT customer_id AS id, $1 + $2 * memory + $3 * coalesce(mean_valence, 0) + $4 * (texts > 0)::DOUBLE AS model
           FROM customer_state_next) m
     WHERE customer_state_next.customer_id = m.id)sql"));
   for (std::size_t idx = 0; idx < 4; ++idx) CXM_TRY(attitude.Bind(idx + 1, coefficients[idx]));
+  CXM_TRY(attitude.Bind(5, has_model));
   CXM_TRY(attitude.Execute().error());
   CXM_ASSIGN_OR_RETURN(store::Statement quadrant, connection.Prepare(R"sql(
     UPDATE customer_state_next SET attitudinal = (expected_nps - 5) / 5,
-      quadrant = CASE WHEN expected_nps >= $1 AND behavioural >= $2 THEN 'true_loyalty'
+      quadrant = CASE WHEN expected_nps IS NULL THEN 'unknown'
+                      WHEN expected_nps >= $1 AND behavioural >= $2 THEN 'true_loyalty'
                       WHEN expected_nps >= $1 THEN 'latent'
                       WHEN behavioural >= $2 THEN 'spurious'
                       ELSE 'no_loyalty' END)sql"));
@@ -246,7 +252,8 @@ Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const E
   // by more than its posterior standard deviation. Churned customers' behaviour is known.
   CXM_ASSIGN_OR_RETURN(store::Statement confidence, connection.Prepare(R"sql(
     UPDATE customer_state_next SET quadrant_confidence =
-      CASE WHEN abs(expected_nps - $1) >= $3 * CASE WHEN last_nps IS NULL THEN $2 ELSE $2 / sqrt(2) END
+      CASE WHEN expected_nps IS NULL THEN 'unknown'
+           WHEN abs(expected_nps - $1) >= $3 * CASE WHEN last_nps IS NULL THEN $2 ELSE $2 / sqrt(2) END
             AND (churn_ts IS NOT NULL OR abs(behavioural - $4) >= behavioural_sd)
            THEN 'confident' ELSE 'uncertain' END)sql"));
   CXM_TRY(confidence.Bind(1, options.attitudinal_cut_nps));

@@ -251,6 +251,29 @@ TEST(ReportCliTest, AnalysesTheRealExamples) {
   ASSERT_EQ(report.exit_code, 0) << report.err;
   const CommandResult moments = RunCxm({"--db", db, "moments"});
   EXPECT_NE(moments.out.find("Too few customers answered NPS twice"), std::string::npos) << moments.out;
+  // These exports hold no NPS: nothing is made up in its place.
+  const CommandResult metrics = RunCxm({"--db", db, "metrics"});
+  ASSERT_EQ(metrics.exit_code, 0) << metrics.err;
+  EXPECT_EQ(metrics.out.find("nan"), std::string::npos) << metrics.out;
+  EXPECT_EQ(metrics.out.find("NPS +"), std::string::npos) << metrics.out;
+  const CommandResult loyalty = RunCxm({"--db", db, "loyalty", "--format", "json"});
+  ASSERT_EQ(loyalty.exit_code, 0) << loyalty.err;
+  const nlohmann::json quadrants = nlohmann::json::parse(loyalty.out);
+  EXPECT_EQ(quadrants["summary"].get<std::string>().find("would not recommend"), std::string::npos) << loyalty.out;
+  ASSERT_EQ(quadrants["rows"].size(), 1u) << loyalty.out;
+  EXPECT_EQ(quadrants["rows"][0]["quadrant"], "unknown");
+  const CommandResult drivers = RunCxm({"--db", db, "drivers"});
+  EXPECT_EQ(drivers.exit_code, 1);
+  EXPECT_NE(drivers.err.find("this store has no NPS answers; pass --from TABLE --outcome COLUMN"), std::string::npos)
+      << drivers.err;
+}
+
+TEST(UnknownCommandTest, NamesTheCommandsThereAre) {
+  const CommandResult result = RunCxm({"--db", "unused.duckdb", "churn"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("'churn' is not a cxm command; the commands are: init, ingest"), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("employees"), std::string::npos) << result.err;
 }
 
 std::string ReadText(const std::string& path) {

@@ -44,6 +44,12 @@ Result<DriverData> DefaultDriverData(store::Engine& engine) {
       parameters));
   std::vector<std::vector<double>> data = NumberColumns(frame);
   if (data.empty() || data[0].empty()) {
+    CXM_ASSIGN_OR_RETURN(const store::Frame nps, Run(engine, "drivers.nps_answers",
+                                                     "SELECT count(nps) FROM feedback"));
+    if (nps.Number(0, 0) == 0) {
+      return Status::InvalidArgument("drivers need an outcome: this store has no NPS answers; pass --from TABLE "
+                                     "--outcome COLUMN (a table with one row per respondent)");
+    }
     return Status::InvalidArgument("no customer has both an NPS answer and a remembered experience (run `cxm analyze`)");
   }
   DriverData driver_data{.names = touchpoints, .outcome = std::move(data[0]), .is_remembered_scale = true};

@@ -175,12 +175,24 @@ Result<Finding> Metrics(store::Engine& engine, const std::vector<std::string>& b
   }
   const Estimate overall = NpsEstimate(total.promoters, total.detractors, total.nps_n);
   const Estimate overall_top2 = ProportionEstimate(total.csat_top2, total.csat_n);
-  finding.summary = fmt::format(
-      "NPS {:+.1f} (95% CI {:+.1f} to {:+.1f}, {:.0f} answers); CSAT top-2 {:.1f}% ({:.1f} to {:.1f}, {:.0f} answers). "
-      "{} of {} groups differ significantly (p < 0.05) from {}.",
-      overall.value, overall.low, overall.high, total.nps_n, 100 * overall_top2.value, 100 * overall_top2.low,
-      100 * overall_top2.high, total.csat_n, significant, groups.size(),
-      compares_periods ? "the period before" : "all other groups");
+  // Only what was answered is summarised: a store without NPS gets no NPS figure.
+  std::vector<std::string> parts;
+  if (total.nps_n > 0) {
+    parts.push_back(fmt::format("NPS {:+.1f} (95% CI {:+.1f} to {:+.1f}, {:.0f} answers)", overall.value, overall.low,
+                                overall.high, total.nps_n));
+  }
+  if (total.csat_n > 0) {
+    parts.push_back(fmt::format("CSAT top-2 {:.1f}% ({:.1f} to {:.1f}, {:.0f} answers)", 100 * overall_top2.value,
+                                100 * overall_top2.low, 100 * overall_top2.high, total.csat_n));
+  }
+  if (total.ces_n > 0 && parts.empty()) {
+    const Estimate ces = MeanEstimate(total.ces_sum, total.ces_squares, total.ces_n);
+    parts.push_back(fmt::format("CES {:.2f} ({:.2f} to {:.2f}, {:.0f} answers)", ces.value, ces.low, ces.high, total.ces_n));
+  }
+  finding.summary = parts.empty()
+      ? "No NPS, CSAT or CES answers in the data."
+      : fmt::format("{}. {} of {} groups differ significantly (p < 0.05) from {}.", Join(parts, "; "), significant,
+                    groups.size(), compares_periods ? "the period before" : "all other groups");
   if (small > 0) {
     finding.diagnostics.push_back({"small_group", fmt::format("{} of {} groups have fewer than {} NPS and CSAT "
                                                              "answers: their estimates are wide and not tested.",

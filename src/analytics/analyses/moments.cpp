@@ -139,7 +139,7 @@ Result<std::vector<Finding>> RunMoments(AnalysisContext& context) {
   for (std::size_t row = 0; row < support.RowCount(); ++row) support_names.push_back(support.Text(0, row));
   // The moments: each touchpoint, and recoveries after a failure by the support touchpoints.
   const std::string recovery_moment =
-      (support_names.empty() ? std::string("support") : Join(support_names, "/")) + ": recovery after a failure";
+      support_names.empty() ? std::string("recovery after a failure") : Join(support_names, "/") + ": recovery after a failure";
   touchpoints.push_back(recovery_moment);
   CXM_ASSIGN_OR_RETURN(const std::vector<std::string> purchases, TouchpointsOfRole(engine, kPurchaseRole));
   CXM_ASSIGN_OR_RETURN(const std::vector<std::string> supports, TouchpointsOfRole(engine, kSupportRole));
