@@ -265,6 +265,10 @@ TEST_F(KnownAnswerTest, ReportHoldsEveryFindingAndCannotBreakOutOfItsScript) {
   EXPECT_EQ(html.find("http://"), html.find("http://www.w3.org"));  // no fetch at view time
 }
 
+std::int64_t Count99(store::Connection& connection) {
+  return QueryInt(connection, "SELECT count(*) FROM scores WHERE score = 99");
+}
+
 // Key drivers on a hand-made survey: satisfaction = 2 x speed + friendliness; price is noise;
 // 99 means "not applicable" and must not be read as a rating.
 TEST(DriversTest, RelativeWeightsOnAFixedSurveyWithNotApplicable) {
@@ -295,6 +299,16 @@ TEST(DriversTest, RelativeWeightsOnAFixedSurveyWithNotApplicable) {
   EXPECT_NE(drivers->summary.find("R² = 1.000"), std::string::npos) << drivers->summary;
   // price's answers exclude the 99s.
   EXPECT_EQ(AsNumber(drivers->rows[2][1]), 200 - 29);
+  // The code blanks attributes only: an outcome that takes the value 99 keeps every answer.
+  ASSERT_TRUE(opened->connection().Execute(
+      "CREATE TABLE scores AS SELECT (satisfaction + 74)::DOUBLE AS score, speed, friendliness FROM survey").ok());
+  Result<std::vector<Finding>> scored = drivers_of("scores", "score", "99");
+  ASSERT_TRUE(scored.has_value()) << scored.error();
+  EXPECT_GT(Count99(opened->connection()), 0);
+  EXPECT_NE(scored->front().summary.find("R² = 1.000"), std::string::npos) << scored->front().summary;
+  const double all_rows = std::stod(QueryText(opened->connection(), "SELECT corr(speed, score)::VARCHAR FROM scores"));
+  ASSERT_EQ(AsText(scored->front().rows[0][0]), "speed");
+  EXPECT_NEAR(AsNumber(scored->front().rows[0][3]), all_rows, 1e-9);  // correlation over every row
   EXPECT_FALSE(drivers_of("no_such_table", "x", "").has_value());
   EXPECT_FALSE(drivers_of("survey", "nope", "").has_value());
   EXPECT_FALSE(drivers_of("survey", "satisfaction", "ninety-nine").has_value());

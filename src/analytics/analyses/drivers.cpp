@@ -27,7 +27,7 @@ struct DriversRequest {
                                         // remembered score per touchpoint against their NPS
   std::string outcome;                  // a numeric column of `from`
   std::vector<std::string> attributes;  // numeric columns; empty: all other numeric columns
-  std::optional<double> not_applicable_code;  // a value that means "not applicable": missing
+  std::optional<double> not_applicable_code;  // an attribute value meaning "not applicable": missing
 };
 
 Result<DriverData> DefaultDriverData(store::Engine& engine) {
@@ -97,9 +97,10 @@ Result<DriverData> TableDriverData(store::Engine& engine, const DriversRequest& 
   CXM_ASSIGN_OR_RETURN(const store::Frame frame, Run(engine, "drivers.table",
       fmt::format("SELECT {} FROM {}", Join(selected, ", "), QuoteIdentifier(request.from))));
   std::vector<std::vector<double>> data = NumberColumns(frame);
+  // "Not applicable" is an answer code of the attributes; the outcome keeps its values.
   if (request.not_applicable_code) {
-    for (std::vector<double>& column : data) {
-      for (double& value : column) {
+    for (std::size_t column = 1; column < data.size(); ++column) {
+      for (double& value : data[column]) {
         if (value == *request.not_applicable_code) value = NAN;
       }
     }
