@@ -1,5 +1,7 @@
 #include "analytics/context.h"
 
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 #include "analytics/analyses/common.h"
@@ -42,6 +44,15 @@ std::string Arguments::Text(const std::string& name) const {
   return Has(name) ? values_.at(name).front() : "";
 }
 
+std::optional<double> Arguments::Number(const std::string& name) const {
+  if (!Has(name)) return std::nullopt;
+  const std::string text = Text(name);
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || *end != '\0') return std::nullopt;
+  return value;
+}
+
 std::vector<std::string> Arguments::List(const std::string& name) const {
   return values_.contains(name) ? values_.at(name) : std::vector<std::string>{};
 }
@@ -49,7 +60,7 @@ std::vector<std::string> Arguments::List(const std::string& name) const {
 std::string SettingsRelationSql() {
   return fmt::format("(SELECT st.*, to_days(CAST(st.horizon_days AS INTEGER)) AS horizon, "
                      "coalesce((SELECT fx.sek_per_unit FROM {} WHERE fx.currency = st.currency), 1.0) AS fx_rate "
-                     "FROM analysis_settings st) s", kReferenceRatesSql);
+                     "FROM analysis_settings st) s", ReferenceRatesSql());
 }
 
 std::string ReferenceDateSql() {

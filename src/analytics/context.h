@@ -38,6 +38,8 @@ class Arguments {
   bool Has(const std::string& name) const { return values_.contains(name) && !values_.at(name).empty(); }
   std::string Text(const std::string& name) const;  // "" when absent
   std::vector<std::string> List(const std::string& name) const;
+  // The value as a number; nullopt when absent or not a number (RunAnalysis refuses the latter).
+  std::optional<double> Number(const std::string& name) const;
 
  private:
   std::map<std::string, std::vector<std::string>> values_;

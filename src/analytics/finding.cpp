@@ -1,5 +1,7 @@
 #include "analytics/finding.h"
 
+#include <cctype>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -71,6 +73,12 @@ ColumnSpec PercentColumn(std::string name, int decimals) { return NumberColumn(s
 ColumnSpec PointsColumn(std::string name, int decimals) { return NumberColumn(std::move(name), decimals, "points"); }
 ColumnSpec MoneyColumn(std::string name, std::string currency) {
   return NumberColumn(std::move(name), 0, std::move(currency));
+}
+
+ColumnSpec MoneyColumnOf(const std::string& stem, const std::string& currency) {
+  std::string name = stem + "_";
+  for (const char c : currency) name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return MoneyColumn(std::move(name), currency);
 }
 
 std::vector<std::string> Finding::ColumnNames() const {

@@ -31,6 +31,8 @@ ColumnSpec NumberColumn(std::string name, int decimals, std::string unit = "");
 ColumnSpec PercentColumn(std::string name, int decimals = 1);  // values in percent (45.3 = 45.3%)
 ColumnSpec PointsColumn(std::string name, int decimals = 1);   // differences in points
 ColumnSpec MoneyColumn(std::string name, std::string currency);
+// A money column named after its currency: MoneyColumnOf("revenue", "EUR") is revenue_eur.
+ColumnSpec MoneyColumnOf(const std::string& stem, const std::string& currency);
 
 using Cell = std::variant<std::monostate, std::int64_t, double, std::string>;
 

@@ -73,6 +73,12 @@ Result<bool> HasRows(store::Engine& engine, const std::string& table) {
 
 }  // namespace
 
+std::string ParameterSpec::Flag() const {
+  std::string flag = "--" + name;
+  for (char& c : flag) c = c == '_' ? '-' : c;
+  return flag;
+}
+
 const std::vector<AnalysisSpec>& Analyses() {
   static const std::vector<AnalysisSpec> kAnalyses = BuildRegistry();
   return kAnalyses;
@@ -98,6 +104,9 @@ Result<std::vector<Finding>> RunAnalysis(const AnalysisSpec& spec, store::Engine
   }
   for (const ParameterSpec& parameter : spec.parameters) {
     if (parameter.type == Type::kFilter) CXM_TRY(ParseFilter(arguments.Text(parameter.name), parameter.choices).error());
+    if (parameter.type == Type::kNumber && arguments.Has(parameter.name) && !arguments.Number(parameter.name)) {
+      return Status::InvalidArgument(fmt::format("{} {}: not a number", parameter.Flag(), arguments.Text(parameter.name)));
+    }
   }
   RunSettings settings;
   if (stored != nullptr) {

@@ -22,6 +22,8 @@ struct ParameterSpec {
   std::string help;
   std::vector<std::string> choices;  // for kList / kFilter: the allowed values (dimensions)
   std::string choice_noun = "choice";  // what one choice is called in messages: "dimension"
+
+  std::string Flag() const;  // the CLI option: "--na-code" for na_code
 };
 
 using AnalysisRun = std::function<Result<std::vector<Finding>>(AnalysisContext&)>;

@@ -24,12 +24,10 @@ Command AddAnalysisCommand(CLI::App& app, const analytics::AnalysisSpec& spec) {
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(spec.key, spec.description);
   for (const analytics::ParameterSpec& parameter : spec.parameters) {
-    std::string flag = "--" + parameter.name;
-    for (char& c : flag) c = c == '_' ? '-' : c;
     std::string help = parameter.help;
     if (!parameter.choices.empty()) help += " (" + Join(parameter.choices, ", ") + ")";
     std::vector<std::string>& values = options->values[parameter.name];
-    CLI::Option* option = command->add_option(flag, values, help);
+    CLI::Option* option = command->add_option(parameter.Flag(), values, help);
     if (parameter.type == analytics::ParameterSpec::Type::kList) {
       option->delimiter(',');
     } else {

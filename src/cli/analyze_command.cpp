@@ -3,9 +3,11 @@
 
 #include <fmt/format.h>
 
-#include "derive/experience.h"
+#include "analytics/analyses/common.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "common/strings.h"
+#include "derive/experience.h"
 #include "store/store.h"
 #include "text/emotion_model.h"
 
@@ -52,9 +54,11 @@ Command AddAnalyzeCommand(CLI::App& app) {
     if (!date.empty() && !IsIsoDate(date)) {
       return Status::InvalidArgument("--reference-date " + date + ": not a date as YYYY-MM-DD");
     }
-    static const std::vector<std::string> kCurrencies = {"SEK", "NOK", "DKK", "RON", "EUR"};
-    if (std::find(kCurrencies.begin(), kCurrencies.end(), options->experience.run.currency) == kCurrencies.end()) {
-      return Status::InvalidArgument("--currency " + options->experience.run.currency + ": one of SEK, NOK, DKK, RON, EUR");
+    std::vector<std::string> currencies;
+    for (const analytics::ReferenceRate& rate : analytics::ReferenceRates()) currencies.emplace_back(rate.currency);
+    if (std::find(currencies.begin(), currencies.end(), options->experience.run.currency) == currencies.end()) {
+      return Status::InvalidArgument("--currency " + options->experience.run.currency + ": one of " +
+                                     Join(currencies, ", "));
     }
     CXM_ASSIGN_OR_RETURN(store::Store store, store::Store::Open(global.db_path, {}));
     CXM_ASSIGN_OR_RETURN(const text::EmotionModel model,

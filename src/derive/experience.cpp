@@ -17,7 +17,7 @@
 namespace cxm::derive {
 
 using analytics::kCalibratedExperienceCtes;
-using analytics::kReferenceRatesSql;
+using analytics::ReferenceRatesSql;
 using analytics::FitLinear;
 using analytics::RegressionFit;
 namespace {
@@ -194,7 +194,7 @@ Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const E
   std::vector<store::Parameter> parameters = {options.run.negativity_lambda, options.run.memory_half_life_days};
   const std::string is_purchase = analytics::InSql("t.touchpoint", purchases, parameters);
   CXM_ASSIGN_OR_RETURN(store::Statement build, connection.Prepare(fmt::format(
-      fmt::runtime(kCustomerStateSql), fmt::arg("fx", kReferenceRatesSql), fmt::arg("calibrated", kCalibratedExperienceCtes),
+      fmt::runtime(kCustomerStateSql), fmt::arg("fx", ReferenceRatesSql()), fmt::arg("calibrated", kCalibratedExperienceCtes),
       fmt::arg("columns", Join(store::CustomerStateColumns(), ", ")),
       fmt::arg("memory_term", analytics::MemoryTermSql("t.remembered", "b.as_of", "t.ts", "p")),
       fmt::arg("is_purchase", is_purchase))));

@@ -1,5 +1,9 @@
 #include "analytics/analyses/common.h"
 
+#include <fmt/format.h>
+
+#include "common/strings.h"
+
 namespace cxm::analytics {
 
 const char* const kCalibratedExperienceCtes = R"sql(
@@ -24,9 +28,20 @@ const char* const kCalibratedExperienceCtes = R"sql(
     SELECT touchpoint, failure IS NOT NULL AS has_failure, avg(remembered) AS remembered
     FROM calibrated_experience GROUP BY ALL))sql";
 
-const char* const kReferenceRatesSql =
-    "(VALUES ('SEK', 1.0), ('NOK', 0.95), ('DKK', 1.45), ('RON', 2.2), ('EUR', 11.0)) "
-    "AS fx(currency, sek_per_unit)";
+const std::vector<ReferenceRate>& ReferenceRates() {
+  static const std::vector<ReferenceRate> kRates = {
+      {"SEK", 1.0}, {"NOK", 0.95}, {"DKK", 1.45}, {"RON", 2.2}, {"EUR", 11.0}};
+  return kRates;
+}
+
+const std::string& ReferenceRatesSql() {
+  static const std::string kSql = [] {
+    std::vector<std::string> rows;
+    for (const ReferenceRate& rate : ReferenceRates()) rows.push_back(fmt::format("('{}', {:.2f})", rate.currency, rate.sek_per_unit));
+    return "(VALUES " + Join(rows, ", ") + ") AS fx(currency, sek_per_unit)";
+  }();
+  return kSql;
+}
 
 std::vector<std::vector<double>> NumberColumns(const store::Frame& frame) {
   std::vector<std::vector<double>> columns;

@@ -34,7 +34,13 @@ Result<std::vector<std::string>> Touchpoints(store::Engine& engine);
 // the downstream regressions unbiased.
 extern const char* const kCalibratedExperienceCtes;
 
-// Reference rates, SEK per unit, as a relation fx(currency, sek_per_unit).
-extern const char* const kReferenceRatesSql;
+// The currencies cxm has reference rates for (SEK per unit), and those rates as a relation
+// fx(currency, sek_per_unit) to join.
+struct ReferenceRate {
+  const char* currency;
+  double sek_per_unit;
+};
+const std::vector<ReferenceRate>& ReferenceRates();
+const std::string& ReferenceRatesSql();
 
 }  // namespace cxm::analytics

@@ -217,12 +217,7 @@ Result<std::vector<Finding>> RunDrivers(AnalysisContext& context) {
   if (!request.from.empty() && request.outcome.empty()) {
     return Status::InvalidArgument("--from needs --outcome (the column to explain)");
   }
-  if (arguments.Has("na_code")) {
-    char* end = nullptr;
-    const std::string text = arguments.Text("na_code");
-    request.not_applicable_code = std::strtod(text.c_str(), &end);
-    if (end == text.c_str() || *end != '\0') return Status::InvalidArgument("--na-code " + text + ": not a number");
-  }
+  request.not_applicable_code = arguments.Number("na_code");  // checked a number by RunAnalysis
   CXM_ASSIGN_OR_RETURN(Finding finding, Drivers(context.engine, request));
   return std::vector<Finding>{std::move(finding)};
 }

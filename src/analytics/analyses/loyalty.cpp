@@ -1,7 +1,5 @@
 // Loyalty (SPEC §4.6): behavioural x attitudinal quadrants from customer_state, their revenue
 // and the revenue at risk in spurious loyalty.
-#include <cctype>
-
 #include <fmt/format.h>
 
 #include "analytics/analyses/common.h"
@@ -19,11 +17,9 @@ Result<std::vector<Finding>> RunLoyalty(AnalysisContext& context) {
     ORDER BY list_position(['true_loyalty', 'latent', 'spurious', 'no_loyalty', 'unknown'], quadrant))sql",
                                                                            SettingsRelationSql())));
   const std::string& currency = context.settings.currency;
-  std::string suffix = currency;
-  for (char& c : suffix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   Finding finding{.key = "loyalty", .title = "Loyalty: behaviour x attitude"};
   finding.columns = {TextColumn("quadrant"), IntegerColumn("customers"), PercentColumn("share_pct"),
-                     MoneyColumn("revenue_" + suffix, currency), PercentColumn("revenue_share_pct"),
+                     MoneyColumnOf("revenue", currency), PercentColumn("revenue_share_pct"),
                      NumberColumn("mean_expected_nps", 2), NumberColumn("mean_behavioural", 2),
                      PercentColumn("churned_pct"), PercentColumn("confident_pct")};
   double spurious_revenue = 0, spurious_customers = 0, confident = 0, customers = 0, unknown = 0;

@@ -3,6 +3,7 @@
 // repurchase within the horizon (jointly, for scale), with CIs and the value at stake.
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -131,18 +132,16 @@ Result<std::vector<Finding>> RunMoments(AnalysisContext& context) {
   const RunSettings& settings = context.settings;
   CXM_ASSIGN_OR_RETURN(std::vector<std::string> touchpoints, Touchpoints(engine));
   if (touchpoints.empty()) return Status::InvalidArgument("no interactions with a touchpoint in the store");
-  CXM_ASSIGN_OR_RETURN(const store::Frame support, Run(engine, "moments.support_touchpoints",
-      "SELECT r.touchpoint FROM touchpoint_roles r WHERE r.role = $1 "
-      "AND EXISTS (SELECT 1 FROM interactions i WHERE i.touchpoint = r.touchpoint) ORDER BY 1",
-      {std::string(kSupportRole)}));
+  CXM_ASSIGN_OR_RETURN(const std::vector<std::string> purchases, TouchpointsOfRole(engine, kPurchaseRole));
+  CXM_ASSIGN_OR_RETURN(const std::vector<std::string> supports, TouchpointsOfRole(engine, kSupportRole));
+  // The support touchpoints this store's interactions name (both lists are sorted).
   std::vector<std::string> support_names;
-  for (std::size_t row = 0; row < support.RowCount(); ++row) support_names.push_back(support.Text(0, row));
+  std::set_intersection(supports.begin(), supports.end(), touchpoints.begin(), touchpoints.end(),
+                        std::back_inserter(support_names));
   // The moments: each touchpoint, and recoveries after a failure by the support touchpoints.
   const std::string recovery_moment =
       support_names.empty() ? std::string("recovery after a failure") : Join(support_names, "/") + ": recovery after a failure";
   touchpoints.push_back(recovery_moment);
-  CXM_ASSIGN_OR_RETURN(const std::vector<std::string> purchases, TouchpointsOfRole(engine, kPurchaseRole));
-  CXM_ASSIGN_OR_RETURN(const std::vector<std::string> supports, TouchpointsOfRole(engine, kSupportRole));
   // The roles' touchpoints first, then one parameter per moment.
   std::vector<store::Parameter> parameters;
   const std::string is_purchase = InSql("touchpoint", purchases, parameters);
@@ -159,7 +158,7 @@ Result<std::vector<Finding>> RunMoments(AnalysisContext& context) {
                                                     fmt::arg("is_support", is_support));
   const std::string sql = fmt::format(
       fmt::runtime(kMomentsSql), fmt::arg("components", Join(components, ", ")),
-      fmt::arg("selected", Join(selected, ", ")), fmt::arg("fx", kReferenceRatesSql),
+      fmt::arg("selected", Join(selected, ", ")), fmt::arg("fx", ReferenceRatesSql()),
       fmt::arg("calibrated", kCalibratedExperienceCtes), fmt::arg("recovery_contacts", recovery_contacts),
       fmt::arg("recovery_moment", recovery_parameter), fmt::arg("settings", SettingsRelationSql()),
       fmt::arg("reference", ReferenceDateSql()), fmt::arg("memory_term", MemoryTermSql("r.remembered", "b.as_of", "i.ts", "b")),
@@ -232,14 +231,12 @@ Result<std::vector<Finding>> RunMoments(AnalysisContext& context) {
   });
 
   Finding moments{.key = "moments", .title = "Moments of truth"};
-  std::string currency_suffix = settings.currency;
-  for (char& c : currency_suffix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   moments.columns = {IntegerColumn("rank"), TextColumn("touchpoint"), NumberColumn("nps_change_coef", 3),
                      NumberColumn("nps_change_low", 3), NumberColumn("nps_change_high", 3), NumberColumn("churn_coef", 3),
                      NumberColumn("churn_low", 3), NumberColumn("churn_high", 3), NumberColumn("repurchase_coef", 3),
                      NumberColumn("repurchase_low", 3), NumberColumn("repurchase_high", 3),
                      IntegerColumn("customers_exposed"), IntegerColumn("customers_negative"),
-                     MoneyColumn("value_at_stake_" + currency_suffix, settings.currency)};
+                     MoneyColumnOf("value_at_stake", settings.currency)};
   for (std::size_t rank = 0; rank < rows.size(); ++rank) {
     const Row& row = rows[rank];
     const bool is_weighed = !std::isnan(row.nps_change.coefficient);
