@@ -60,8 +60,9 @@ Command AddIngestCommand(CLI::App& app) {
 
     std::vector<ingest::TableLoad> loads;
     const auto print_file_line = [](const ingest::TableLoad& load) {
-      std::cout << fmt::format("{}: {}: loaded {}, rejected {}\n", load.source, load.table,
-                               load.loaded, load.rejected);
+      std::cout << fmt::format("{}: {}: loaded {}, rejected {}{}\n", load.source, load.table, load.loaded,
+                               load.rejected, load.attributes > 0 ? fmt::format(", attribute values {}", load.attributes)
+                                                                  : "");
     };
     if (mapping.has_value()) {
       Result<std::vector<ingest::TableLoad>> mapped = loader.LoadWithMapping(*mapping, options->files);
@@ -83,8 +84,16 @@ Command AddIngestCommand(CLI::App& app) {
     std::map<std::string, std::pair<std::int64_t, std::int64_t>> per_table;
     std::set<std::string> sources;
     std::int64_t total_rejected = 0;
+    std::set<std::string> repeats_said;
     for (const ingest::TableLoad& load : loads) {
       print_file_line(load);
+      if (load.repeated_rows > 0 && repeats_said.insert(load.source).second) {
+        // Said, not silently dropped or silently counted: without a key, equal rows may be two
+        // real answers (a small survey) or one row exported twice (a churn extract).
+        std::cout << fmt::format("{}: {} rows repeat an earlier row in every column; they are kept (each has its "
+                                 "own row number); an analysis that splits rows at random sees them on both sides\n",
+                                 load.source, load.repeated_rows);
+      }
       per_table[load.table].first += load.loaded;
       per_table[load.table].second += load.rejected;
       total_rejected += load.rejected;

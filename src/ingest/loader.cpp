@@ -131,6 +131,24 @@ std::string CandidateRowsName(std::size_t plan_idx) {
   return fmt::format("__cxm_cand_rows_{}", plan_idx);
 }
 std::string TypedName(std::size_t plan_idx) { return fmt::format("__cxm_typed_{}", plan_idx); }
+std::string AttributeColumnName(std::size_t attribute_idx) { return fmt::format("__cxm_attr_{}", attribute_idx); }
+
+// The staged source with cxm_row, the record's number in the file from 1, for expressions.
+std::string SourceWithRowNumber(const StagedFile& staged) {
+  const std::string number = staged.row_expression == "__line" ? "__line" : staged.row_expression + " + 1";
+  return fmt::format("(SELECT *, {} AS __row, {} AS cxm_row FROM {})", staged.row_expression, number, kSourceTable);
+}
+
+// Records that repeat an earlier record of the file in every column.
+Result<std::int64_t> CountRepeatedRows(store::Connection& connection, const StagedFile& staged) {
+  std::vector<std::string> columns;
+  for (const std::string& column : staged.columns) columns.push_back(QuoteIdentifier(column));
+  if (columns.empty()) return 0;
+  CXM_ASSIGN_OR_RETURN(store::QueryResult counted, connection.Query(fmt::format(
+      "SELECT (count(*) - (SELECT count(*) FROM (SELECT DISTINCT {0} FROM {1})))::BIGINT FROM {1}",
+      Join(columns, ", "), kSourceTable)));
+  return counted.ScalarInt64().value_or(0);
+}
 std::string TypedRowsName(std::size_t plan_idx) {
   return fmt::format("__cxm_typed_rows_{}", plan_idx);
 }
@@ -349,7 +367,71 @@ Result<std::vector<TableLoad>> Loader::LoadWithMapping(const Mapping& mapping,
                          LoadStaged(file, format, source->timezone, std::move(plans)));
     loads.insert(loads.end(), file_loads.begin(), file_loads.end());
   }
+  CXM_TRY(StoreAttributeSpecs(mapping));
   return loads;
+}
+
+Result<std::int64_t> Loader::StoreAttributes(const StagedFile& staged, const DerivationPlan& plan,
+                                             std::size_t plan_idx, bool has_skips) {
+  store::Connection& connection = store_->connection();
+  const std::string entity = AttributeEntityOf(plan.target->name);
+  const std::string& key = plan.target->key[0];
+  // The owning rows, for erasure and for joining an attribute to the rows it describes.
+  const auto owner = [&](const char* column) {
+    return plan.target->FindColumn(column) != nullptr ? fmt::format("t.{}", column) : std::string("NULL");
+  };
+  const std::string good = fmt::format("{} t JOIN {} c USING (__row) WHERE NOT t.__bad{}", TypedName(plan_idx),
+                                       CandidateRowsName(plan_idx),
+                                       has_skips ? fmt::format(" AND t.__row NOT IN (SELECT __row FROM {})", kSkipRows)
+                                                 : "");
+  std::int64_t stored = 0;
+  const std::vector<AttributeMapping>& attributes = plan.derivation->attributes;
+  for (std::size_t attribute_idx = 0; attribute_idx < attributes.size(); ++attribute_idx) {
+    const AttributeMapping& attribute = attributes[attribute_idx];
+    // An empty value is missing; the declared code is "not applicable", which is missing too as
+    // a number but is kept apart from an unanswered question.
+    const std::string raw = fmt::format("nullif(trim(c.{}), '')", AttributeColumnName(attribute_idx));
+    const std::string is_not_applicable = attribute.not_applicable ? fmt::format("coalesce({} = $4, false)", raw)
+                                                                   : std::string("false");
+    const std::string number = attribute.kind == "category"
+                                   ? std::string("NULL")
+                                   : fmt::format("CASE WHEN NOT {} THEN cxm_double({}) END", is_not_applicable, raw);
+    const std::string value = options_.redact_pii ? fmt::format("cxm_redact({})", raw) : raw;
+    CXM_ASSIGN_OR_RETURN(store::Statement insert, connection.Prepare(fmt::format(
+        "INSERT OR REPLACE INTO attributes (entity, entity_id, customer_id, interaction_id, feedback_id, name, value, "
+        "number, not_applicable, source) SELECT $1, t.{}, {}, {}, {}, $2, {}, {}, {}, $3 FROM {}",
+        QuoteIdentifier(key), owner("customer_id"), owner("interaction_id"), owner("feedback_id"), value, number,
+        is_not_applicable, good)));
+    CXM_TRY(insert.Bind(1, entity));
+    CXM_TRY(insert.Bind(2, attribute.name));
+    CXM_TRY(insert.Bind(3, std::string_view(staged.path)));
+    if (attribute.not_applicable) CXM_TRY(insert.Bind(4, *attribute.not_applicable));
+    CXM_ASSIGN_OR_RETURN(store::QueryResult inserted, insert.Execute());
+    stored += static_cast<std::int64_t>(inserted.RowsChanged());
+  }
+  return stored;
+}
+
+Status Loader::StoreAttributeSpecs(const Mapping& mapping) {
+  store::Connection& connection = store_->connection();
+  CXM_ASSIGN_OR_RETURN(store::Transaction transaction, store::Transaction::Begin(connection));
+  CXM_ASSIGN_OR_RETURN(store::Statement upsert, connection.Prepare(
+      "INSERT OR REPLACE INTO attribute_specs (entity, name, kind, higher_is, not_applicable, mapping) "
+      "SELECT $1, $2, coalesce($3, CASE WHEN count(value) FILTER (WHERE NOT not_applicable) = count(number) "
+      "AND count(number) > 0 THEN 'number' ELSE 'category' END), $4, $5, $6 FROM attributes "
+      "WHERE entity = $1 AND name = $2"));
+  for (const Derivation& derivation : mapping.tables) {
+    for (const AttributeMapping& attribute : derivation.attributes) {
+      CXM_TRY(upsert.Bind(1, AttributeEntityOf(derivation.target)));
+      CXM_TRY(upsert.Bind(2, attribute.name));
+      CXM_TRY(attribute.kind.empty() ? upsert.BindNull(3) : upsert.Bind(3, attribute.kind));
+      CXM_TRY(attribute.higher_is.empty() ? upsert.BindNull(4) : upsert.Bind(4, attribute.higher_is));
+      CXM_TRY(attribute.not_applicable ? upsert.Bind(5, *attribute.not_applicable) : upsert.BindNull(5));
+      CXM_TRY(upsert.Bind(6, mapping.path));
+      CXM_TRY(upsert.Execute().error());
+    }
+  }
+  return transaction.Commit();
 }
 
 Result<std::vector<TableLoad>> Loader::LoadStaged(const std::string& path, FileFormat format,
@@ -407,11 +489,12 @@ Result<std::vector<TableLoad>> Loader::LoadStaged(const std::string& path, FileF
   StagedFile staged{.path = path, .format = format, .table = kSourceTable, .scan = scan};
   if (is_single_pass) {
     Result<std::vector<std::string>> header =
-        ReadDelimitedHeader(connection, path, format, scan.longest_record_bytes);
+        ReadDelimitedHeader(connection, path, format, scan);
     if (!header.has_value()) return FileReadError(path, format, header.error());
     staged.columns = std::move(header).value();
   } else {
     CXM_ASSIGN_OR_RETURN(staged, StageFile(connection, path, format, kSourceTable, scan));
+    CXM_ASSIGN_OR_RETURN(staged.repeated_rows, CountRepeatedRows(connection, staged));
   }
   if (plans.size() == 1 && plans[0].is_identity) {
     CXM_ASSIGN_OR_RETURN(plans[0].target, MatchTable(staged.columns, options_.table, path));
@@ -454,16 +537,18 @@ Result<std::vector<TableLoad>> Loader::LoadStaged(const std::string& path, FileF
     // Several derivations may fill one table from one file: their counts add up.
     CXM_ASSIGN_OR_RETURN(store::Statement log,
                          connection.Prepare("INSERT INTO ingest_log (source, target_table, loaded, "
-                                            "rejected, loaded_at, pii_redacted) VALUES ($1, $2, $3, "
-                                            "$4, timezone('UTC', now()), $5) ON CONFLICT DO UPDATE SET "
-                                            "loaded = loaded + excluded.loaded, "
+                                            "rejected, loaded_at, pii_redacted, repeated_rows) VALUES ($1, "
+                                            "$2, $3, $4, timezone('UTC', now()), $5, $6) ON CONFLICT DO UPDATE "
+                                            "SET loaded = loaded + excluded.loaded, "
                                             "rejected = rejected + excluded.rejected, "
-                                            "pii_redacted = excluded.pii_redacted"));
+                                            "pii_redacted = excluded.pii_redacted, "
+                                            "repeated_rows = excluded.repeated_rows"));
     CXM_TRY(log.Bind(1, load.source));
     CXM_TRY(log.Bind(2, load.table));
     CXM_TRY(log.Bind(3, load.loaded));
     CXM_TRY(log.Bind(4, load.rejected));
     CXM_TRY(log.Bind(5, options_.redact_pii));
+    CXM_TRY(log.Bind(6, load.repeated_rows));
     CXM_TRY(log.Execute().error());
   }
   CXM_TRY(transaction.Commit());
@@ -496,12 +581,28 @@ Status Loader::BuildCandidates(const StagedFile& staged, const DerivationPlan& p
     }
     selects.push_back(expression + " AS " + QuoteIdentifier(column.name));
   }
-  std::string sql = fmt::format("SELECT {} FROM {}", Join(selects, ", "), kSourceTable);
+  const std::vector<AttributeMapping>* attributes = plan.derivation ? &plan.derivation->attributes : nullptr;
+  std::vector<std::string> attribute_names;
+  if (attributes != nullptr) {
+    for (std::size_t attribute_idx = 0; attribute_idx < attributes->size(); ++attribute_idx) {
+      attribute_names.push_back(AttributeColumnName(attribute_idx));
+      selects.push_back(fmt::format("CAST(({}) AS VARCHAR) AS {}", (*attributes)[attribute_idx].expression,
+                                    attribute_names.back()));
+    }
+  }
+  // Expressions may name cxm_row: the record's number in the file, from 1 (an id for exports
+  // that have none, such as a survey's respondents).
+  const std::string source_rows = SourceWithRowNumber(staged);
+  selects.front() = "__row";
+  std::string sql = fmt::format("SELECT {} FROM {}", Join(selects, ", "), source_rows);
   if (!plan.filter.empty()) sql += " WHERE (" + plan.filter + ")";
   if (plan.is_distinct) {
     std::vector<std::string> columns;
     for (const ColumnSpec& column : target.columns) columns.push_back(QuoteIdentifier(column.name));
-    sql = fmt::format("SELECT min(__row) AS __row, {0} FROM ({1}) GROUP BY {0}", Join(columns, ", "), sql);
+    std::string kept = Join(columns, ", ");
+    std::string attribute_values;
+    for (const std::string& name : attribute_names) attribute_values += fmt::format(", any_value({0}) AS {0}", name);
+    sql = fmt::format("SELECT min(__row) AS __row, {0}{2} FROM ({1}) GROUP BY {0}", kept, sql, attribute_values);
   }
   const auto bind_and_run = [&](const std::string& statement_sql) -> Status {
     CXM_ASSIGN_OR_RETURN(store::Statement statement, connection.Prepare(statement_sql));
@@ -519,16 +620,27 @@ Status Loader::BuildCandidates(const StagedFile& staged, const DerivationPlan& p
   // Name the mapping entry at fault: try each expression, then the filter, on its own.
   for (const CanonicalColumn& mapped : plan.columns) {
     Result<store::Statement> alone =
-        connection.Prepare(fmt::format("SELECT ({}) FROM {} LIMIT 0", mapped.expression, kSourceTable));
+        connection.Prepare(fmt::format("SELECT ({}) FROM {} LIMIT 0", mapped.expression, source_rows));
     if (!alone.has_value() && mapped.expression.front() != '$') {
       return Status::InvalidArgument(fmt::format("{}: column '{}': {} (source columns: {})",
                                                  plan.mapping->Where(mapped.position), mapped.name,
                                                  alone.error().message(), Join(staged.columns, ", ")));
     }
   }
+  if (attributes != nullptr) {
+    for (const AttributeMapping& attribute : *attributes) {
+      Result<store::Statement> alone =
+          connection.Prepare(fmt::format("SELECT ({}) FROM {} LIMIT 0", attribute.expression, source_rows));
+      if (!alone.has_value()) {
+        return Status::InvalidArgument(fmt::format("{}: attribute '{}': {} (source columns: {})",
+                                                   plan.mapping->Where(attribute.position), attribute.name,
+                                                   alone.error().message(), Join(staged.columns, ", ")));
+      }
+    }
+  }
   if (!plan.filter.empty()) {
     Result<store::Statement> alone = connection.Prepare(
-        fmt::format("SELECT 1 FROM {} WHERE ({}) LIMIT 0", kSourceTable, plan.filter));
+        fmt::format("SELECT 1 FROM {} WHERE ({}) LIMIT 0", source_rows, plan.filter));
     if (!alone.has_value()) {
       return Status::InvalidArgument(fmt::format("{}: filter: {}",
                                                  plan.mapping->Where(plan.derivation->filter_position),
@@ -590,7 +702,7 @@ Status Loader::BuildTyped(StagedFile* staged, const DerivationPlan& plan, std::s
     outer.push_back(record_bytes + " AS __record_bytes");
   }
   outer.push_back((failures.empty() ? "false" : Join(failures, " OR ")) + " AS __bad");
-  const std::string from = is_single_pass ? DelimitedReaderSql(staged->scan.longest_record_bytes)
+  const std::string from = is_single_pass ? DelimitedReaderSql(staged->scan)
                                           : CandidatesName(plan_idx);
   if (is_single_pass) CXM_TRY(DropParserRejects(connection));
   CXM_ASSIGN_OR_RETURN(store::Statement create,
@@ -737,6 +849,10 @@ Result<TableLoad> Loader::StoreTyped(StagedFile* staged_file, const DerivationPl
   CXM_TRY(insert_rows.Bind(1, std::string_view(staged.path)));
   CXM_ASSIGN_OR_RETURN(store::QueryResult inserted, insert_rows.Execute());
   load.loaded = static_cast<std::int64_t>(inserted.RowsChanged());
+  load.repeated_rows = staged.repeated_rows;
+  if (plan.derivation != nullptr && !plan.derivation->attributes.empty()) {
+    CXM_ASSIGN_OR_RETURN(load.attributes, StoreAttributes(staged, plan, plan_idx, has_skips));
+  }
 
   // 4. Rejects, with their lines resolved.
   if (!pending.empty()) {

@@ -38,6 +38,10 @@ struct TableLoad {
   std::string table;
   std::int64_t loaded = 0;
   std::int64_t rejected = 0;
+  std::int64_t attributes = 0;     // attribute values stored with the rows (mapping only)
+  std::int64_t repeated_rows = 0;  // records that repeat an earlier record of the file exactly
+                                   // (counted for mapped loads; kept: without a key, two equal
+                                   // survey answers are two answers)
 };
 
 class Loader {
@@ -74,6 +78,12 @@ class Loader {
     const Mapping* mapping = nullptr;
     const Derivation* derivation = nullptr;
   };
+
+  // Stores the mapping's attributes of the rows `StoreTyped` just wrote (inside its transaction).
+  Result<std::int64_t> StoreAttributes(const StagedFile& staged, const DerivationPlan& plan, std::size_t plan_idx,
+                                       bool has_skips);
+  // The attribute_specs rows a mapping declares (kind inferred from stored values where unset).
+  Status StoreAttributeSpecs(const Mapping& mapping);
 
   // Stages the file, computes every plan's typed rows, then writes them all in one transaction.
   Result<std::vector<TableLoad>> LoadStaged(const std::string& path, FileFormat format,

@@ -27,7 +27,84 @@ Result<toml::table> ParseToml(const std::string& text, const std::string& path) 
   }
 }
 
+bool IsAttributeName(std::string_view name) {
+  if (name.empty() || name.size() > 64 || !(name[0] >= 'a' && name[0] <= 'z')) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
+}
+
+template <typename Fail>
+Status ParseAttributes(const toml::node& node, const std::string& target, const Fail& fail,
+                       std::vector<AttributeMapping>* out) {
+  if (AttributeEntityOf(target).empty()) {
+    return fail(node, fmt::format("attributes belong to customers, interactions or feedback, not to {}", target));
+  }
+  if (!node.is_table()) return fail(node, "'attributes' must be a table: name = \"expression\" or name = { ... }");
+  for (auto&& [key, value] : *node.as_table()) {
+    AttributeMapping attribute{.name = std::string(key.str()), .position = PositionOf(value)};
+    if (!IsAttributeName(attribute.name)) {
+      return fail(value, fmt::format("attribute name '{}' must be lower case letters, digits and _ (starting "
+                                     "with a letter): it becomes an option value such as --by {}",
+                                     attribute.name, "contract"));
+    }
+    if (value.is_string()) {
+      attribute.expression = value.as_string()->get();
+    } else if (value.is_table()) {
+      for (auto&& [field, setting] : *value.as_table()) {
+        const std::string field_name(field.str());
+        const std::optional<std::string> text = setting.template value<std::string>();
+        if (field_name == "not_applicable" && !text) {
+          // A code may be written as a number: not_applicable = 99.
+          if (setting.is_integer()) {
+            attribute.not_applicable = std::to_string(setting.as_integer()->get());
+            continue;
+          }
+          if (setting.is_floating_point()) {
+            attribute.not_applicable = fmt::format("{}", setting.as_floating_point()->get());
+            continue;
+          }
+        }
+        if (!text) return fail(setting, fmt::format("attribute '{}': '{}' must be a string", attribute.name, field_name));
+        if (field_name == "expression") {
+          attribute.expression = *text;
+        } else if (field_name == "kind") {
+          if (*text != "number" && *text != "rating" && *text != "category") {
+            return fail(setting, "kind must be number, rating or category");
+          }
+          attribute.kind = *text;
+        } else if (field_name == "higher_is") {
+          if (*text != "better" && *text != "worse") return fail(setting, "higher_is must be better or worse");
+          attribute.higher_is = *text;
+        } else if (field_name == "not_applicable") {
+          attribute.not_applicable = *text;
+        } else {
+          return fail(setting, fmt::format("unknown key '{}' in attribute '{}' (expression, kind, higher_is, "
+                                           "not_applicable)", field_name, attribute.name));
+        }
+      }
+    } else {
+      return fail(value, fmt::format("attribute '{}' must be a string (a SQL expression) or a table", attribute.name));
+    }
+    if (attribute.expression.empty()) {
+      return fail(value, fmt::format("attribute '{}' needs an expression", attribute.name));
+    }
+    if (attribute.kind == "rating" && attribute.higher_is.empty()) attribute.higher_is = "better";
+    if (attribute.kind == "category" && !attribute.higher_is.empty()) {
+      return fail(value, fmt::format("attribute '{}': a category has no higher or lower", attribute.name));
+    }
+    out->push_back(std::move(attribute));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+std::string AttributeEntityOf(std::string_view table) {
+  if (table == "customers") return "customer";
+  if (table == "interactions") return "interaction";
+  if (table == "feedback") return "feedback";
+  return "";
+}
 
 std::string Mapping::Where(const MappingPosition& position) const {
   return fmt::format("{}:{}:{}", path, position.line, position.column);
@@ -144,9 +221,9 @@ Result<Mapping> Mapping::Parse(const std::string& text, const std::string& path)
     }
     for (auto&& [field, value] : table) {
       if (field != "source" && field != "target" && field != "filter" && field != "distinct" &&
-          field != "columns" && field != "constants") {
+          field != "columns" && field != "constants" && field != "attributes") {
         return fail(value, fmt::format("unknown key '{}' in [[tables]] (source, target, filter, "
-                                       "distinct, columns, constants)",
+                                       "distinct, columns, constants, attributes)",
                                        field.str()));
       }
     }
@@ -200,6 +277,9 @@ Result<Mapping> Mapping::Parse(const std::string& text, const std::string& path)
     };
     CXM_TRY(add_columns("columns", /*is_constant=*/false));
     CXM_TRY(add_columns("constants", /*is_constant=*/true));
+    if (const toml::node* attributes = table.get("attributes")) {
+      CXM_TRY(ParseAttributes(*attributes, derivation.target, fail, &derivation.attributes));
+    }
 
     for (const std::string& key : target->key) {
       bool is_mapped = false;

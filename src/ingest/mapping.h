@@ -22,6 +22,7 @@
 // (cxm_ts(x) parses any timestamp format cxm accepts).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,12 +50,27 @@ struct ColumnMapping {
   MappingPosition position;
 };
 
+// A source column kept as an attribute of the derived row (docs/mapping.md, "Attributes"):
+//   [tables.attributes]
+//   contract = "Contract"                                   # an expression, kind inferred
+//   satisfaction = { expression = "Sat", kind = "rating", not_applicable = "0" }
+//   delay_minutes = { expression = "cxm_double(delay)", higher_is = "worse" }
+struct AttributeMapping {
+  std::string name;        // lower-case identifier: `--by contract`, `--outcome satisfaction`
+  std::string expression;  // SQL over source columns
+  std::string kind;        // "number", "rating", "category"; "" inferred from the values
+  std::string higher_is;   // "better", "worse"; "" no usual direction (a rating is "better")
+  std::optional<std::string> not_applicable;  // the answer code meaning "does not apply"
+  MappingPosition position;
+};
+
 struct Derivation {
   std::string source;
   std::string target;
   std::string filter;
   bool is_distinct = false;
   std::vector<ColumnMapping> columns;
+  std::vector<AttributeMapping> attributes;  // only for customers, interactions, feedback
   MappingPosition position;
   MappingPosition filter_position;
 };
@@ -66,6 +82,10 @@ struct TouchpointRole {
   std::string role;
 };
 const std::vector<std::string>& TouchpointRoleNames();
+
+// The attribute entity of a canonical table ("customer" for customers ...), "" for the tables
+// that carry none.
+std::string AttributeEntityOf(std::string_view table);
 
 struct Mapping {
   std::string path;    // the mapping file as given

@@ -71,12 +71,12 @@ Status CollectParserRejects(store::Connection& connection, std::vector<RowReject
   return Status::Ok();
 }
 
-std::string DelimitedReaderSql(std::int64_t max_record_bytes) {
-  const std::int64_t limit = std::max(max_record_bytes + 1, kMaxRecordBytes);
+std::string DelimitedReaderSql(const RecordScan& scan) {
+  const std::int64_t limit = std::max(scan.longest_record_bytes + 1, kMaxRecordBytes);
   return fmt::format(
       "read_csv($1, all_varchar = true, header = true, delim = $2, quote = '\"', escape = '\"', "
-      "store_rejects = true, max_line_size = {}, buffer_size = {}, compression = 'auto')",
-      limit, 4 * limit);
+      "store_rejects = true, max_line_size = {}, buffer_size = {}, compression = 'auto'{})",
+      limit, 4 * limit, scan.is_utf16 ? ", encoding = 'utf-16'" : "");
 }
 
 Result<RecordScan> ScanRecords(const std::string& path, FileFormat format) {
@@ -85,6 +85,13 @@ Result<RecordScan> ScanRecords(const std::string& path, FileFormat format) {
   if (ToLower(path).ends_with(".gz")) return scan;  // DuckDB decompresses; see the header
   std::ifstream file(path, std::ios::binary);
   if (!file) return Status::Io(path + ": cannot be read");
+  // Some survey tools export UTF-16 with a byte order mark. Little-endian is read as it is
+  // (its newline and delimiter bytes scan like ASCII below); big-endian is refused by name.
+  const std::string bom = ReadPrefix(path, 2);
+  if (bom == "\xFF\xFE") scan.is_utf16 = true;
+  if (bom == "\xFE\xFF") {
+    return Status::InvalidArgument(path + ": UTF-16 big-endian text; save it as UTF-8 or UTF-16 little-endian");
+  }
   // Records end at a newline outside quotes; a doubled quote toggles twice and changes nothing.
   std::vector<char> block(std::size_t{1} << 20);
   const char delimiter = format == FileFormat::kTsv ? '\t' : ',';
@@ -147,9 +154,9 @@ Status BindDelimitedReader(store::Statement& statement, const std::string& path,
 
 Result<std::vector<std::string>> ReadDelimitedHeader(store::Connection& connection,
                                                      const std::string& path, FileFormat format,
-                                                     std::int64_t max_record_bytes) {
+                                                     const RecordScan& scan) {
   CXM_ASSIGN_OR_RETURN(store::Statement header,
-                       connection.Prepare("SELECT * FROM " + DelimitedReaderSql(max_record_bytes) +
+                       connection.Prepare("SELECT * FROM " + DelimitedReaderSql(scan) +
                                           " LIMIT 0"));
   CXM_TRY(BindDelimitedReader(header, path, format));
   // The columns are known only once the file is bound, i.e. on execution, not at prepare time.
@@ -183,7 +190,7 @@ Result<std::vector<std::string>> ColumnsOf(store::Connection& connection, const 
 Status StageDelimited(store::Connection& connection, StagedFile* staged) {
   const std::string sql = fmt::format("CREATE OR REPLACE TEMP TABLE {} AS SELECT * FROM {}",
                                       QuoteIdentifier(staged->table),
-                                      DelimitedReaderSql(staged->scan.longest_record_bytes));
+                                      DelimitedReaderSql(staged->scan));
   CXM_ASSIGN_OR_RETURN(store::Statement stage, connection.Prepare(sql));
   CXM_TRY(BindDelimitedReader(stage, staged->path, staged->format));
   CXM_TRY(stage.Execute().error());

@@ -23,6 +23,7 @@ inline constexpr std::int64_t kMaxRecordBytes = std::int64_t{8} << 20;
 // Compressed files are not scanned (longest_record_bytes stays 0): a record over
 // kMaxRecordBytes in one fails the whole file with DuckDB's message.
 struct RecordScan {
+  bool is_utf16 = false;  // a UTF-16 (little-endian) byte order mark: read as UTF-16
   std::int64_t longest_record_bytes = 0;
   std::int64_t longest_record_line = 0;
   bool has_long_records() const { return longest_record_bytes > kMaxRecordBytes; }
@@ -53,6 +54,7 @@ struct StagedFile {
   std::vector<std::string> columns;  // source column names, in file order
   std::string row_expression;        // SQL giving a row's position in the file ("rowid")
   std::vector<RowReject> parse_rejects;
+  std::int64_t repeated_rows = 0;    // records equal to an earlier record in every column
   RecordScan scan;                   // CSV/TSV: read with a limit above its longest record
 
   // Physical 1-based line numbers of the given rows (values of row_expression), in the same
@@ -63,15 +65,15 @@ struct StagedFile {
 
 // The read_csv(...) call StageFile uses for CSV/TSV, with $1 = path and $2 = delimiter: lets a
 // caller read and convert a file in one pass with the same dialect, so row i here is row i there.
-// `max_record_bytes` is the file's longest record (RecordScan), 0 when unknown.
-std::string DelimitedReaderSql(std::int64_t max_record_bytes);
+// `scan` gives the file's longest record (0 when unknown) and its encoding.
+std::string DelimitedReaderSql(const RecordScan& scan);
 // Binds $1 and $2 of DelimitedReaderSql() in `statement`. REQUIRES: kCsv or kTsv.
 Status BindDelimitedReader(store::Statement& statement, const std::string& path, FileFormat format);
 
 // The column names of a CSV/TSV file's header, without reading its rows.
 Result<std::vector<std::string>> ReadDelimitedHeader(store::Connection& connection,
                                                      const std::string& path, FileFormat format,
-                                                     std::int64_t max_record_bytes);
+                                                     const RecordScan& scan);
 
 // The rows the last read_csv(..., store_rejects = true) could not parse.
 Status CollectParserRejects(store::Connection& connection, std::vector<RowReject>* rejects);

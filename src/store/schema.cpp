@@ -219,4 +219,20 @@ std::string TouchpointRolesDdl() {
   return "CREATE TABLE touchpoint_roles (touchpoint VARCHAR PRIMARY KEY, role VARCHAR NOT NULL)";
 }
 
+std::string AttributesDdl() {
+  return "CREATE TABLE attributes (entity VARCHAR NOT NULL, entity_id VARCHAR NOT NULL, customer_id VARCHAR, "
+         "interaction_id VARCHAR, feedback_id VARCHAR, name VARCHAR NOT NULL, value VARCHAR, number DOUBLE, "
+         "not_applicable BOOLEAN NOT NULL, source VARCHAR, PRIMARY KEY (entity, entity_id, name))";
+}
+
+std::string AttributeSpecsDdl() {
+  return "CREATE TABLE attribute_specs (entity VARCHAR NOT NULL, name VARCHAR NOT NULL, kind VARCHAR NOT NULL, "
+         "higher_is VARCHAR, not_applicable VARCHAR, mapping VARCHAR, PRIMARY KEY (entity, name))";
+}
+
+const std::vector<std::string>& AttributeEntities() {
+  static const std::vector<std::string> kEntities = {"customer", "interaction", "feedback"};
+  return kEntities;
+}
+
 }  // namespace cxm::store

@@ -51,6 +51,17 @@ std::string CustomerStateDdl(std::string_view name);
 const std::vector<std::string>& CustomerStateColumns();
 // The settings of the last complete `cxm analyze` (one row), which every analysis reads.
 std::string AnalysisSettingsDdl(std::string_view name);
+// Attributes: source columns a mapping keeps beyond the canonical ones (docs/mapping.md).
+//   entity       'customer', 'interaction' or 'feedback'; entity_id its key
+//   customer_id, interaction_id, feedback_id   the rows it belongs to (for erasure and joins)
+//   value        as given (redacted like free text), NULL when empty
+//   number       the value as a number; NULL when it is not one, is missing or is "not applicable"
+//   not_applicable  the value is the column's declared not-applicable code
+std::string AttributesDdl();
+// One row per (entity, name): kind ('number', 'rating', 'category'), higher_is ('better',
+// 'worse' or NULL: no usual direction), the not-applicable code, and the mapping that declared it.
+std::string AttributeSpecsDdl();
+const std::vector<std::string>& AttributeEntities();  // customer, interaction, feedback
 // Which touchpoint names play which role (purchase, support, delivery, billing, returns).
 std::string TouchpointRolesDdl();
 

@@ -63,13 +63,23 @@ std::string MigrationV3() {
          "('delivery', 'delivery'), ('billing', 'billing'), ('returns', 'returns');\n";
 }
 
+// Version 4: attributes, the export's own columns beyond the canonical ones (contract, plan,
+// seat class, a delay in minutes, a rating), as a mapping declares them: one row per entity
+// (customer, interaction, feedback) and attribute, with its owning customer and interaction so
+// that an erasure finds it; and what each attribute is (kind, direction, "not applicable" code).
+// Ingest also counts rows that repeat an earlier row of the same file exactly.
+std::string MigrationV4() {
+  return AttributesDdl() + ";\n" + AttributeSpecsDdl() + ";\n" +
+         "ALTER TABLE ingest_log ADD COLUMN repeated_rows BIGINT;\n";
+}
+
 struct Migration {
   std::int64_t version;
   std::string (*sql)();
 };
 
 const std::vector<Migration>& Migrations() {
-  static const std::vector<Migration> kMigrations = {{1, MigrationV1}, {2, MigrationV2}, {3, MigrationV3}};
+  static const std::vector<Migration> kMigrations = {{1, MigrationV1}, {2, MigrationV2}, {3, MigrationV3}, {4, MigrationV4}};
   return kMigrations;
 }
 

@@ -22,7 +22,7 @@
 namespace cxm::store {
 
 // The schema version this binary writes; bump it with every new migration in store.cpp.
-inline constexpr std::int64_t kSchemaVersion = 3;
+inline constexpr std::int64_t kSchemaVersion = 4;
 
 class Store {
  public:

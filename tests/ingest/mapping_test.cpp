@@ -5,11 +5,12 @@
 namespace cxm::ingest {
 namespace {
 
-Status ParseError(const std::string& text) {
-  Result<Mapping> mapping = Mapping::Parse(text, "shop.toml");
+Status ParseError(const std::string& text, const std::string& path) {
+  Result<Mapping> mapping = Mapping::Parse(text, path);
   EXPECT_FALSE(mapping.has_value()) << "expected an error for:\n" << text;
   return mapping.has_value() ? Status::Ok() : mapping.error();
 }
+Status ParseError(const std::string& text) { return ParseError(text, "shop.toml"); }
 
 constexpr char kValid[] = R"toml(
 [sources.orders]
@@ -96,6 +97,58 @@ TEST(MappingTest, MissingFileIsNotFound) {
   Result<Mapping> mapping = Mapping::Load("/no/such/mapping.toml");
   ASSERT_FALSE(mapping.has_value());
   EXPECT_EQ(mapping.error().code(), Status::Code::kNotFound);
+}
+
+constexpr char kAttributes[] = R"toml(
+[sources.s]
+path = "s.csv"
+[[tables]]
+source = "s"
+target = "customers"
+[tables.columns]
+customer_id = "'row-' || cxm_row"
+[tables.attributes]
+contract = "Contract"
+satisfaction = { expression = "Sat", kind = "rating", not_applicable = 0 }
+delay_minutes = { expression = "cxm_double(delay)", higher_is = "worse", not_applicable = "n/a" }
+)toml";
+
+TEST(MappingTest, AttributesKeepTheirExpressionKindDirectionAndNotApplicableCode) {
+  Result<Mapping> mapping = Mapping::Parse(kAttributes, "survey.toml");
+  ASSERT_TRUE(mapping.has_value()) << mapping.error();
+  const std::vector<AttributeMapping>& attributes = mapping->tables[0].attributes;
+  ASSERT_EQ(attributes.size(), 3u);
+  const auto find = [&](const std::string& name) -> const AttributeMapping& {
+    for (const AttributeMapping& attribute : attributes) {
+      if (attribute.name == name) return attribute;
+    }
+    ADD_FAILURE() << name << " not declared";
+    return attributes[0];
+  };
+  EXPECT_EQ(find("contract").expression, "Contract");
+  EXPECT_EQ(find("contract").kind, "");  // inferred from the values on load
+  EXPECT_FALSE(find("contract").not_applicable.has_value());
+  EXPECT_EQ(find("satisfaction").kind, "rating");
+  EXPECT_EQ(find("satisfaction").higher_is, "better");  // a rating's better side is up
+  EXPECT_EQ(find("satisfaction").not_applicable, "0");  // a code written as a number
+  EXPECT_EQ(find("delay_minutes").higher_is, "worse");
+  EXPECT_EQ(find("delay_minutes").not_applicable, "n/a");
+}
+
+TEST(MappingTest, AttributeMistakesAreNamedWithTheirPosition) {
+  std::string text = kAttributes;
+  EXPECT_EQ(ParseError(text + "Seat = \"seat\"\n", "survey.toml").message(),
+            "survey.toml:13:8: attribute name 'Seat' must be lower case letters, digits and _ (starting with a "
+            "letter): it becomes an option value such as --by contract");
+  EXPECT_EQ(ParseError(text + "seat = { expression = \"seat\", kind = \"ordinal\" }\n", "survey.toml").message(),
+            "survey.toml:13:38: kind must be number, rating or category");
+  EXPECT_EQ(ParseError(text + "seat = { kind = \"category\", higher_is = \"better\", expression = \"s\" }\n", "survey.toml").message(),
+            "survey.toml:13:8: attribute 'seat': a category has no higher or lower");
+  EXPECT_EQ(ParseError("[sources.s]\npath = \"s.csv\"\n[[tables]]\nsource = \"s\"\ntarget = \"transactions\"\n"
+                       "[tables.columns]\ntransaction_id = \"id\"\ncustomer_id = \"c\"\nts = \"t\"\n"
+                       "[tables.attributes]\nchannel = \"ch\"\n", "survey.toml")
+                .message(),
+            "survey.toml:10:1: attributes belong to customers, interactions or feedback, not to transactions");
 }
 
 }  // namespace
