@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "analytics/analyses/common.h"
+#include "analytics/attributes.h"
 #include "analytics/filter.h"
 #include "common/strings.h"
 
@@ -26,11 +27,17 @@ std::vector<AnalysisSpec> BuildRegistry() {
        .requires_tables = {"interactions", "customer_state"}, .run = RunMoments},
       {.key = "drivers", .title = "Key drivers of NPS",
        .description = "key drivers of an outcome: importance (relative weights, Shapley) x performance",
-       .parameters = {{.name = "from", .help = "table or view with one row per respondent (default: customers' "
-                                               "remembered score per touchpoint against their latest NPS)"},
-                      {.name = "outcome", .help = "numeric outcome column of --from"},
-                      {.name = "attributes", .type = Type::kList, .help = "attribute columns (default: all other numeric)"},
-                      {.name = "na_code", .type = Type::kNumber, .help = "value meaning 'not applicable' (missing)"}},
+       .parameters = {{.name = "from", .help = "table or view with one row per respondent (default: the store's "
+                                               "attributes, or without --outcome customers' remembered score per "
+                                               "touchpoint against their latest NPS)"},
+                      {.name = "outcome", .help = "what to explain: churn, a numeric attribute (a 0/1 flag or a "
+                                                  "score), or with --from a numeric column"},
+                      {.name = "attributes", .type = Type::kList,
+                       .help = "drivers: attributes or columns (default: all other numeric ones)"},
+                      {.name = "na_code", .type = Type::kNumber,
+                       .help = "a value meaning 'not applicable' in every driver (never in the outcome)"},
+                      {.name = "keep_suspects", .type = Type::kSwitch,
+                       .help = "rank likely leakage too (marked) instead of setting it aside"}},
        .uses_settings = false, .run = RunDrivers},
       {.key = "loyalty", .title = "Loyalty: behaviour x attitude",
        .description = "loyalty quadrants: behaviour x attitude, revenue at risk",
@@ -51,25 +58,20 @@ std::vector<AnalysisSpec> BuildRegistry() {
       {.key = "quotes", .title = "What customers said", .description = "redacted customer quotes behind the findings",
        .requires_tables = {"text_emotions"}, .run = RunQuotes},
       {.key = "metrics", .title = "Metrics",
-       .description = "NPS, CSAT, CES by any dimensions, with 95% CIs and tests",
-       .parameters = {{.name = "by", .type = Type::kList, .help = "dimensions, comma-separated",
-                       .choices = MetricDimensions(), .choice_noun = "dimension"},
+       .description = "NPS, CSAT, CES (or the rate or mean of any outcome) by any dimensions or attributes, with "
+                      "95% CIs and tests",
+       .parameters = {{.name = "by", .type = Type::kList,
+                       .help = "dimensions, comma-separated: failure, an attribute the mapping declared, or",
+                       .choices = MetricDimensions(), .choice_noun = "dimension", .takes_attributes = true},
                       {.name = "where", .type = Type::kFilter,
                        .help = "filter over the dimensions, e.g. \"language = 'sv' AND month >= '2024-03'\"",
-                       .choices = MetricDimensions()}},
-       .requires_tables = {"feedback"}, .in_report = false, .uses_settings = false, .run = RunMetrics},
+                       .choices = MetricDimensions(), .takes_attributes = true},
+                      {.name = "outcome", .type = Type::kText,
+                       .help = "instead of NPS/CSAT/CES: churn, or a numeric attribute (a 0/1 flag gives a rate)"}},
+       .uses_settings = false, .run = RunMetrics},
   };
 }
 
-Result<bool> HasRows(store::Engine& engine, const std::string& table) {
-  CXM_ASSIGN_OR_RETURN(const store::Frame exists, Run(engine, "registry.table_exists",
-      "SELECT count(*) FROM information_schema.tables WHERE table_name = $1", {table}));
-  if (exists.Number(0, 0) == 0) return false;
-  CXM_ASSIGN_OR_RETURN(const store::Frame rows, Run(engine, "registry.table_has_rows",
-                                                    fmt::format("SELECT count(*) FROM (SELECT 1 FROM {} LIMIT 1)",
-                                                                QuoteIdentifier(table))));
-  return rows.Number(0, 0) > 0;
-}
 
 }  // namespace
 
@@ -93,17 +95,31 @@ const AnalysisSpec* FindAnalysis(std::string_view key) {
 
 Result<std::vector<Finding>> RunAnalysis(const AnalysisSpec& spec, store::Engine& engine, const Arguments& arguments,
                                          const RunSettings* stored) {
+  // Parameters that take attributes accept the store's attribute names (and failure) too.
+  std::vector<std::string> attribute_names;
+  if (std::any_of(spec.parameters.begin(), spec.parameters.end(),
+                  [](const ParameterSpec& parameter) { return parameter.takes_attributes; })) {
+    CXM_ASSIGN_OR_RETURN(const std::vector<AttributeInfo> attributes, ReadAttributes(engine));
+    attribute_names = AttributeNames(attributes);
+    attribute_names.insert(attribute_names.begin(), "failure");
+  }
+  const auto choices_of = [&](const ParameterSpec& parameter) {
+    std::vector<std::string> choices = parameter.choices;
+    if (parameter.takes_attributes) choices.insert(choices.end(), attribute_names.begin(), attribute_names.end());
+    return choices;
+  };
   for (const ParameterSpec& parameter : spec.parameters) {
     if (parameter.type != Type::kList || parameter.choices.empty()) continue;
+    const std::vector<std::string> choices = choices_of(parameter);
     for (const std::string& value : arguments.List(parameter.name)) {
-      if (std::find(parameter.choices.begin(), parameter.choices.end(), value) == parameter.choices.end()) {
+      if (std::find(choices.begin(), choices.end(), value) == choices.end()) {
         return Status::InvalidArgument(fmt::format("--{} {}: not a {}; use one of {}", parameter.name, value,
-                                                   parameter.choice_noun, Join(parameter.choices, ", ")));
+                                                   parameter.choice_noun, Join(choices, ", ")));
       }
     }
   }
   for (const ParameterSpec& parameter : spec.parameters) {
-    if (parameter.type == Type::kFilter) CXM_TRY(ParseFilter(arguments.Text(parameter.name), parameter.choices).error());
+    if (parameter.type == Type::kFilter) CXM_TRY(ParseFilter(arguments.Text(parameter.name), choices_of(parameter)).error());
     if (parameter.type == Type::kNumber && arguments.Has(parameter.name) && !arguments.Number(parameter.name)) {
       return Status::InvalidArgument(fmt::format("{} {}: not a number", parameter.Flag(), arguments.Text(parameter.name)));
     }
@@ -115,7 +131,7 @@ Result<std::vector<Finding>> RunAnalysis(const AnalysisSpec& spec, store::Engine
     CXM_ASSIGN_OR_RETURN(settings, ReadSettings(engine));
   }
   for (const std::string& table : spec.requires_tables) {
-    CXM_ASSIGN_OR_RETURN(const bool has_rows, HasRows(engine, table));
+    CXM_ASSIGN_OR_RETURN(const bool has_rows, HasRowsIn(engine, table));
     if (!has_rows) {
       return Status::InvalidArgument(fmt::format("{} needs rows in {}, and the store has none{}", spec.key, table,
                                                  table == "customer_state" || table == "interaction_experience" ||

@@ -16,12 +16,13 @@
 namespace cxm::analytics {
 
 struct ParameterSpec {
-  enum class Type { kText, kList, kNumber, kFilter };
+  enum class Type { kText, kList, kNumber, kFilter, kSwitch };  // kSwitch: present or not
   std::string name;  // "by": the CLI option --by, the API's query parameter by
   Type type = Type::kText;
   std::string help;
   std::vector<std::string> choices;  // for kList / kFilter: the allowed values (dimensions)
   std::string choice_noun = "choice";  // what one choice is called in messages: "dimension"
+  bool takes_attributes = false;       // the store's attribute names are choices too
 
   std::string Flag() const;  // the CLI option: "--na-code" for na_code
 };

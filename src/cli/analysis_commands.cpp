@@ -27,6 +27,10 @@ Command AddAnalysisCommand(CLI::App& app, const analytics::AnalysisSpec& spec) {
     std::string help = parameter.help;
     if (!parameter.choices.empty()) help += " (" + Join(parameter.choices, ", ") + ")";
     std::vector<std::string>& values = options->values[parameter.name];
+    if (parameter.type == analytics::ParameterSpec::Type::kSwitch) {
+      command->add_flag_callback(parameter.Flag(), [&values] { values = {"true"}; }, help);
+      continue;
+    }
     CLI::Option* option = command->add_option(parameter.Flag(), values, help);
     if (parameter.type == analytics::ParameterSpec::Type::kList) {
       option->delimiter(',');

@@ -53,6 +53,16 @@ std::vector<std::vector<double>> NumberColumns(const store::Frame& frame) {
   return columns;
 }
 
+Result<bool> HasRowsIn(store::Engine& engine, const std::string& table) {
+  CXM_ASSIGN_OR_RETURN(const store::Frame exists, Run(engine, "registry.table_exists",
+      "SELECT count(*) FROM information_schema.tables WHERE table_name = $1", {table}));
+  if (exists.Number(0, 0) == 0) return false;
+  CXM_ASSIGN_OR_RETURN(const store::Frame rows, Run(engine, "registry.table_has_rows",
+                                                    fmt::format("SELECT count(*) FROM (SELECT 1 FROM {} LIMIT 1)",
+                                                                QuoteIdentifier(table))));
+  return rows.Number(0, 0) > 0;
+}
+
 Result<std::vector<std::string>> Touchpoints(store::Engine& engine) {
   CXM_ASSIGN_OR_RETURN(const store::Frame frame, Run(engine, "touchpoints",
       "SELECT touchpoint FROM interactions WHERE touchpoint IS NOT NULL GROUP BY 1 ORDER BY 1"));

@@ -22,6 +22,9 @@ inline Result<store::Frame> Run(store::Engine& engine, std::string name, std::st
 // Every column of `frame` as numbers (NaN = NULL). REQUIRES: numeric columns.
 std::vector<std::vector<double>> NumberColumns(const store::Frame& frame);
 
+// Whether `table` holds any row.
+Result<bool> HasRowsIn(store::Engine& engine, const std::string& table);
+
 // The touchpoints interactions name, sorted.
 Result<std::vector<std::string>> Touchpoints(store::Engine& engine);
 
