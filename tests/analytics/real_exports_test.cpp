@@ -1,0 +1,137 @@
+// Real exports through cxm, as an analyst would load them (examples/<fixture>/mapping.toml), and
+// the facts each fixture's PROVENANCE.md says a correct engine must reproduce.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "test_support.h"
+
+namespace cxm {
+namespace {
+
+using cxm::testing::CommandResult;
+using cxm::testing::ExamplePath;
+using cxm::testing::RunCxm;
+using cxm::testing::SharedDataPath;
+using cxm::testing::TempDir;
+using nlohmann::json;
+
+// The rows of a finding (JSON rows are objects keyed by column name).
+std::vector<json> Rows(const json& finding) { return finding["rows"].get<std::vector<json>>(); }
+
+json RowWhere(const json& finding, const std::string& column, const std::string& value) {
+  for (const json& row : Rows(finding)) {
+    if (row[column] == value) return row;
+  }
+  ADD_FAILURE() << "no row with " << column << " = " << value << " in " << finding.dump();
+  return json::object();
+}
+
+class RealExport : public ::testing::Test {
+ protected:
+  void Load(const std::string& mapping, const std::string& file) {
+    ASSERT_EQ(RunCxm({"--db", db_, "init"}).exit_code, 0);
+    ingest_ = RunCxm({"--db", db_, "ingest", "--map", ExamplePath(mapping), SharedDataPath(file)});
+    ASSERT_EQ(ingest_.exit_code, 0) << ingest_.err;
+  }
+  json Finding(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--db", db_});
+    args.insert(args.end(), {"--format", "json"});
+    const CommandResult result = RunCxm(args);
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return json::parse(result.out);
+  }
+
+  TempDir dir_;
+  std::string db_ = dir_.File("cxm.duckdb");
+  CommandResult ingest_;
+};
+
+TEST_F(RealExport, IranianChurnSnapshotReproducesItsFacts) {
+  Load("iranian-churn/mapping.toml", "iranian-churn/Customer Churn.csv");
+  // 5. Duplicates: 300 rows repeat another row exactly; said on ingest, kept.
+  EXPECT_NE(ingest_.out.find("300 rows repeat an earlier row in every column"), std::string::npos) << ingest_.out;
+  // 1. Churn rate 15.71 % (495 / 3,150), a snapshot flag: no dates needed.
+  const json overall = Finding({"metrics", "--outcome", "churned"});
+  EXPECT_NEAR(Rows(overall)[0]["churned_pct"].get<double>(), 100.0 * 495 / 3150, 1e-9);
+  EXPECT_EQ(Rows(overall)[0]["customers"], 3150);
+  // 2. Complaint -> churn: 82.99 % (200/241) vs 10.14 % (295/2,909).
+  const json complains = Finding({"metrics", "--outcome", "churned", "--by", "complains"});
+  EXPECT_NEAR(RowWhere(complains, "complains", "1")["churned_pct"].get<double>(), 100.0 * 200 / 241, 1e-9);
+  EXPECT_NEAR(RowWhere(complains, "complains", "0")["churned_pct"].get<double>(), 100.0 * 295 / 2909, 1e-9);
+  EXPECT_EQ(RowWhere(complains, "complains", "1")["customers"], 241);
+  // 3. Status and plan.
+  const json status = Finding({"metrics", "--outcome", "churned", "--by", "status"});
+  EXPECT_NEAR(RowWhere(status, "status", "non-active")["churned_pct"].get<double>(), 100.0 * 370 / 782, 1e-9);
+  EXPECT_NEAR(RowWhere(status, "status", "active")["churned_pct"].get<double>(), 100.0 * 125 / 2368, 1e-9);
+  const json plan = Finding({"metrics", "--outcome", "churned", "--by", "tariff_plan"});
+  EXPECT_NEAR(RowWhere(plan, "tariff_plan", "contractual")["churned_pct"].get<double>(), 100.0 * 6 / 245, 1e-9);
+  EXPECT_NEAR(RowWhere(plan, "tariff_plan", "pay-as-you-go")["churned_pct"].get<double>(), 100.0 * 489 / 2905, 1e-9);
+  const json charge = Finding({"metrics", "--outcome", "churned", "--by", "charge_amount"});
+  EXPECT_NEAR(RowWhere(charge, "charge_amount", "0")["churned_pct"].get<double>(), 100.0 * 421 / 1768, 1e-9);
+  // Numeric attributes group in numeric order: 0, 1, 2, ... 10.
+  EXPECT_EQ(Rows(charge).front()["charge_amount"], "0");
+  EXPECT_EQ(Rows(charge).back()["charge_amount"], "10");
+  // 4. Single-driver AUCs in the direction that predicts churn (PROVENANCE to 3 decimals).
+  const json drivers = Finding({"drivers", "--outcome", "churned"});
+  const std::pair<const char*, double> aucs[] = {
+      {"inactive", 0.796}, {"seconds_of_use", 0.791}, {"customer_value", 0.786}, {"frequency_of_use", 0.772},
+      {"distinct_called_numbers", 0.739}, {"complains", 0.694}, {"charge_amount", 0.679}, {"frequency_of_sms", 0.677},
+      {"age", 0.504}, {"age_group", 0.504}, {"call_failures", 0.525}, {"subscription_months", 0.527}};
+  for (const auto& [name, auc] : aucs) {
+    EXPECT_NEAR(RowWhere(drivers, "attribute", name)["auc"].get<double>(), auc, 0.0005) << name;
+  }
+  EXPECT_EQ(RowWhere(drivers, "attribute", "seconds_of_use")["goes_with_more"], "lower");  // less use -> churn
+  EXPECT_EQ(RowWhere(drivers, "attribute", "complains")["goes_with_more"], "higher");
+  // No attribute of this snapshot is the outcome in disguise; nothing is set aside as leakage.
+  for (const json& diagnostic : drivers["diagnostics"]) EXPECT_NE(diagnostic["kind"], "leakage") << diagnostic.dump();
+  // The design is said: a cross-sectional association, not an effect.
+  EXPECT_NE(drivers["summary"].get<std::string>().find("over 3150 customers"), std::string::npos);
+}
+
+TEST_F(RealExport, SomervilleSurveyReproducesItsDriversAndDoesNotFixHousingFirst) {
+  // UTF-16 with a byte order mark and CRLF, as distributed.
+  Load("somerville-happiness/mapping.toml", "somerville-happiness-survey/SomervilleHappinessSurvey2015.csv");
+  // 5. 18 rows repeat an earlier one: said, and kept (no respondent id to tell them apart).
+  EXPECT_NE(ingest_.out.find("18 rows repeat an earlier row"), std::string::npos) << ingest_.out;
+  const json happy = Finding({"metrics", "--outcome", "happy"});
+  EXPECT_EQ(Rows(happy)[0]["customers"], 143);  // kept, not de-duplicated
+  EXPECT_NEAR(Rows(happy)[0]["happy_pct"].get<double>(), 100.0 * 77 / 143, 1e-9);  // 1. 53.85 %
+  // 2. and 3.: importance (AUC, r) and performance (mean, top-2-box) per service.
+  const json drivers = Finding({"drivers", "--outcome", "happy"});
+  struct Fact {
+    const char* name;
+    double auc, r, mean, top2;
+  };
+  const Fact facts[] = {{"city_services_information", 0.669, 0.313, 4.315, 82.5},
+                        {"community_events", 0.620, 0.221, 4.217, 81.1},
+                        {"streets_and_sidewalks", 0.616, 0.207, 3.615, 62.9},
+                        {"public_schools", 0.598, 0.164, 3.266, 37.1},
+                        {"police_trust", 0.566, 0.113, 3.699, 60.1},
+                        {"housing_cost", 0.504, 0.019, 2.538, 18.9}};
+  for (const Fact& fact : facts) {
+    const json row = RowWhere(drivers, "attribute", fact.name);
+    EXPECT_NEAR(row["auc"].get<double>(), fact.auc, 0.0005) << fact.name;
+    EXPECT_NEAR(row["correlation"].get<double>(), fact.r, 0.0005) << fact.name;
+    EXPECT_NEAR(row["mean"].get<double>(), fact.mean, 0.0005) << fact.name;
+    EXPECT_NEAR(row["top2_pct"].get<double>(), fact.top2, 0.05) << fact.name;
+  }
+  // The ranking follows importance: information first, housing cost last.
+  EXPECT_EQ(Rows(drivers).front()["attribute"], "city_services_information");
+  EXPECT_EQ(Rows(drivers).back()["attribute"], "housing_cost");
+  // Housing cost is the worst-rated item but not a driver: never "fix first".
+  EXPECT_EQ(RowWhere(drivers, "attribute", "housing_cost")["quadrant"], "low priority");
+  EXPECT_EQ(drivers["summary"].get<std::string>().find("housing_cost"), std::string::npos) << drivers["summary"];
+  // 4. Group means: information 4.545 happy vs 4.045 unhappy; housing 2.558 vs 2.515.
+  const json information = Finding({"metrics", "--outcome", "city_services_information", "--by", "happy"});
+  EXPECT_NEAR(RowWhere(information, "happy", "1")["city_services_information_mean"].get<double>(), 4.545, 0.0005);
+  EXPECT_NEAR(RowWhere(information, "happy", "0")["city_services_information_mean"].get<double>(), 4.045, 0.0005);
+  const json housing = Finding({"metrics", "--outcome", "housing_cost", "--by", "happy"});
+  EXPECT_NEAR(RowWhere(housing, "happy", "1")["housing_cost_mean"].get<double>(), 2.558, 0.0005);
+  EXPECT_NEAR(RowWhere(housing, "happy", "0")["housing_cost_mean"].get<double>(), 2.515, 0.0005);
+}
+
+}  // namespace
+}  // namespace cxm
