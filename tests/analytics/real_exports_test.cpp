@@ -85,6 +85,13 @@ TEST_F(RealExport, IranianChurnSnapshotReproducesItsFacts) {
   }
   EXPECT_EQ(RowWhere(drivers, "attribute", "seconds_of_use")["goes_with_more"], "lower");  // less use -> churn
   EXPECT_EQ(RowWhere(drivers, "attribute", "complains")["goes_with_more"], "higher");
+  // The duplicates are said where a model is fitted, too.
+  bool says_duplicates = false;
+  for (const json& diagnostic : drivers["diagnostics"]) {
+    says_duplicates |= diagnostic["kind"] == "duplicates" &&
+                       diagnostic["message"].get<std::string>().find("300 of the 3150 customers") != std::string::npos;
+  }
+  EXPECT_TRUE(says_duplicates) << drivers["diagnostics"].dump();
   // No attribute of this snapshot is the outcome in disguise; nothing is set aside as leakage.
   for (const json& diagnostic : drivers["diagnostics"]) EXPECT_NE(diagnostic["kind"], "leakage") << diagnostic.dump();
   // The design is said: a cross-sectional association, not an effect.

@@ -27,6 +27,7 @@ struct DriverData {
   int outcome_polarity = 0;
   std::string outcome_name;  // in sentences: "churned", "customers' latest NPS"
   std::string rows_noun = "respondents";
+  double repeated_rows = 0;  // loaded rows that repeat another of their file exactly
 };
 
 // One predictor alone this close to the outcome is the outcome in disguise (recorded with or
@@ -197,6 +198,12 @@ Result<DriverData> AttributeDriverData(store::Engine& engine, const DriversReque
   }
   driver_data.outcome = std::move(data[0]);
   driver_data.attributes.assign(std::make_move_iterator(data.begin() + 1), std::make_move_iterator(data.end()));
+  // Rows that repeat another exactly (ingest counted them): a random train/test split would
+  // see them on both sides.
+  CXM_ASSIGN_OR_RETURN(const store::Frame repeated, Run(engine, "drivers.repeated_rows",
+      "SELECT coalesce(sum(repeated_rows), 0)::DOUBLE FROM ingest_log WHERE target_table = $1",
+      {std::string(level == Level::kCustomer ? "customers" : level == Level::kInteraction ? "interactions" : "feedback")}));
+  driver_data.repeated_rows = repeated.Number(0, 0);
   return driver_data;
 }
 
@@ -456,6 +463,12 @@ Result<Finding> Drivers(store::Engine& engine, const DriversRequest& request) {
       finding.diagnostics.push_back({"small_group", fmt::format("{} has {:.0f} answers: its weight is uncertain.",
                                                                 data.names[row.idx], screens[row.idx].answers)});
     }
+  }
+  if (data.repeated_rows > 0) {
+    finding.diagnostics.push_back({"duplicates", fmt::format(
+        "{:.0f} of the {:.0f} {} were loaded from rows that repeat another row of their file exactly: the same "
+        "record twice, or two equal answers. They are counted as they are; a model validated on a random split "
+        "would meet them on both sides.", data.repeated_rows, rows_total, data.rows_noun)});
   }
   if (is_binary) {
     finding.diagnostics.push_back({"design", fmt::format(
