@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "common/strings.h"
+#include "ingest/loader_tables.h"
 #include "ingest/pii_redactor.h"
 #include "ingest/value_readers.h"
 #include "store/schema.h"
@@ -21,8 +22,6 @@ using store::ColumnSpec;
 using store::ColumnType;
 using store::TableSpec;
 
-constexpr char kSourceTable[] = "__cxm_src";
-constexpr char kSkipRows[] = "__cxm_skip";
 
 // Customer data is from no earlier and no later than this: a year outside is a typo (99999-01-01,
 // 0024-03-05) that would otherwise pass as a timestamp and stretch every period.
@@ -126,12 +125,6 @@ std::string SourceColumnSql(const std::vector<std::string>& header, const Column
   return "NULL";
 }
 
-std::string CandidatesName(std::size_t plan_idx) { return fmt::format("__cxm_cand_{}", plan_idx); }
-std::string CandidateRowsName(std::size_t plan_idx) {
-  return fmt::format("__cxm_cand_rows_{}", plan_idx);
-}
-std::string TypedName(std::size_t plan_idx) { return fmt::format("__cxm_typed_{}", plan_idx); }
-std::string AttributeColumnName(std::size_t attribute_idx) { return fmt::format("__cxm_attr_{}", attribute_idx); }
 
 // The staged source with cxm_row, the record's number in the file from 1, for expressions.
 std::string SourceWithRowNumber(const StagedFile& staged) {
@@ -148,9 +141,6 @@ Result<std::int64_t> CountRepeatedRows(store::Connection& connection, const Stag
       "SELECT (count(*) - (SELECT count(*) FROM (SELECT DISTINCT {0} FROM {1})))::BIGINT FROM {1}",
       Join(columns, ", "), kSourceTable)));
   return counted.ScalarInt64().value_or(0);
-}
-std::string TypedRowsName(std::size_t plan_idx) {
-  return fmt::format("__cxm_typed_rows_{}", plan_idx);
 }
 
 // A reject keeps enough of the offending value to find and fix it, never a whole megabyte.
@@ -245,70 +235,6 @@ Status RegisterHelpers(store::Connection& connection) {
 
 }  // namespace
 
-Result<const TableSpec*> MatchTable(const std::vector<std::string>& header,
-                                    const std::string& requested, const std::string& path) {
-  std::vector<std::string> names;
-  for (const std::string& column : header) names.push_back(ToLower(Trim(column)));
-  const auto check_fits = [&](const TableSpec& table) -> Status {
-    for (const std::string& name : names) {
-      if (table.FindColumn(name) == nullptr && name != "source") {
-        return Status::InvalidArgument(fmt::format(
-            "{}:1: column '{}' is not a column of {} (its columns: {}); map or drop it with "
-            "--map mapping.toml",
-            path, name, table.name, [&] {
-              std::vector<std::string> known;
-              for (const ColumnSpec& column : table.columns) known.push_back(column.name);
-              return Join(known, ", ");
-            }()));
-      }
-    }
-    for (const ColumnSpec& column : table.columns) {
-      if (column.is_required && std::find(names.begin(), names.end(), column.name) == names.end()) {
-        return Status::InvalidArgument(fmt::format(
-            "{}:1: required column '{}' of {} is missing from the header", path, column.name,
-            table.name));
-      }
-    }
-    return Status::Ok();
-  };
-  if (!requested.empty()) {
-    const TableSpec* table = store::FindCanonicalTable(requested);
-    if (table == nullptr) {
-      return Status::InvalidArgument(fmt::format("--table {}: not a canonical table", requested));
-    }
-    CXM_TRY(check_fits(*table));
-    return table;
-  }
-  std::vector<const TableSpec*> fits;
-  for (const TableSpec& table : store::CanonicalTables()) {
-    if (check_fits(table).ok()) fits.push_back(&table);
-  }
-  if (fits.size() == 1) return fits[0];
-  if (fits.empty()) {
-    // Explain against the table the header resembles most (most columns in common).
-    const TableSpec* closest = nullptr;
-    std::size_t closest_shared = 0;
-    for (const TableSpec& table : store::CanonicalTables()) {
-      std::size_t shared = 0;
-      for (const std::string& name : names) shared += table.FindColumn(name) != nullptr ? 1 : 0;
-      if (shared > closest_shared) {
-        closest = &table;
-        closest_shared = shared;
-      }
-    }
-    if (closest != nullptr) return check_fits(*closest);
-    return Status::InvalidArgument(fmt::format(
-        "{}:1: the header ({}) matches no canonical table; name one with --table or map the "
-        "columns with --map mapping.toml",
-        path, Join(names, ", ")));
-  }
-  std::vector<std::string> candidates;
-  for (const TableSpec* table : fits) candidates.push_back(table->name);
-  return Status::InvalidArgument(fmt::format("{}:1: the header fits several tables ({}); choose "
-                                             "one with --table",
-                                             path, Join(candidates, ", ")));
-}
-
 Result<Loader> Loader::Create(store::Store* store, LoadOptions options) {
   CXM_TRY(RegisterHelpers(store->connection()));
   return Loader(store, std::move(options), std::make_unique<const PiiRedactor>());
@@ -369,69 +295,6 @@ Result<std::vector<TableLoad>> Loader::LoadWithMapping(const Mapping& mapping,
   }
   CXM_TRY(StoreAttributeSpecs(mapping));
   return loads;
-}
-
-Result<std::int64_t> Loader::StoreAttributes(const StagedFile& staged, const DerivationPlan& plan,
-                                             std::size_t plan_idx, bool has_skips) {
-  store::Connection& connection = store_->connection();
-  const std::string entity = AttributeEntityOf(plan.target->name);
-  const std::string& key = plan.target->key[0];
-  // The owning rows, for erasure and for joining an attribute to the rows it describes.
-  const auto owner = [&](const char* column) {
-    return plan.target->FindColumn(column) != nullptr ? fmt::format("t.{}", column) : std::string("NULL");
-  };
-  const std::string good = fmt::format("{} t JOIN {} c USING (__row) WHERE NOT t.__bad{}", TypedName(plan_idx),
-                                       CandidateRowsName(plan_idx),
-                                       has_skips ? fmt::format(" AND t.__row NOT IN (SELECT __row FROM {})", kSkipRows)
-                                                 : "");
-  std::int64_t stored = 0;
-  const std::vector<AttributeMapping>& attributes = plan.derivation->attributes;
-  for (std::size_t attribute_idx = 0; attribute_idx < attributes.size(); ++attribute_idx) {
-    const AttributeMapping& attribute = attributes[attribute_idx];
-    // An empty value is missing; the declared code is "not applicable", which is missing too as
-    // a number but is kept apart from an unanswered question.
-    const std::string raw = fmt::format("nullif(trim(c.{}), '')", AttributeColumnName(attribute_idx));
-    const std::string is_not_applicable = attribute.not_applicable ? fmt::format("coalesce({} = $4, false)", raw)
-                                                                   : std::string("false");
-    const std::string number = attribute.kind == "category"
-                                   ? std::string("NULL")
-                                   : fmt::format("CASE WHEN NOT {} THEN cxm_double({}) END", is_not_applicable, raw);
-    const std::string value = options_.redact_pii ? fmt::format("cxm_redact({})", raw) : raw;
-    CXM_ASSIGN_OR_RETURN(store::Statement insert, connection.Prepare(fmt::format(
-        "INSERT OR REPLACE INTO attributes (entity, entity_id, customer_id, interaction_id, feedback_id, name, value, "
-        "number, not_applicable, source) SELECT $1, t.{}, {}, {}, {}, $2, {}, {}, {}, $3 FROM {}",
-        QuoteIdentifier(key), owner("customer_id"), owner("interaction_id"), owner("feedback_id"), value, number,
-        is_not_applicable, good)));
-    CXM_TRY(insert.Bind(1, entity));
-    CXM_TRY(insert.Bind(2, attribute.name));
-    CXM_TRY(insert.Bind(3, std::string_view(staged.path)));
-    if (attribute.not_applicable) CXM_TRY(insert.Bind(4, *attribute.not_applicable));
-    CXM_ASSIGN_OR_RETURN(store::QueryResult inserted, insert.Execute());
-    stored += static_cast<std::int64_t>(inserted.RowsChanged());
-  }
-  return stored;
-}
-
-Status Loader::StoreAttributeSpecs(const Mapping& mapping) {
-  store::Connection& connection = store_->connection();
-  CXM_ASSIGN_OR_RETURN(store::Transaction transaction, store::Transaction::Begin(connection));
-  CXM_ASSIGN_OR_RETURN(store::Statement upsert, connection.Prepare(
-      "INSERT OR REPLACE INTO attribute_specs (entity, name, kind, higher_is, not_applicable, mapping) "
-      "SELECT $1, $2, coalesce($3, CASE WHEN count(value) FILTER (WHERE NOT not_applicable) = count(number) "
-      "AND count(number) > 0 THEN 'number' ELSE 'category' END), $4, $5, $6 FROM attributes "
-      "WHERE entity = $1 AND name = $2"));
-  for (const Derivation& derivation : mapping.tables) {
-    for (const AttributeMapping& attribute : derivation.attributes) {
-      CXM_TRY(upsert.Bind(1, AttributeEntityOf(derivation.target)));
-      CXM_TRY(upsert.Bind(2, attribute.name));
-      CXM_TRY(attribute.kind.empty() ? upsert.BindNull(3) : upsert.Bind(3, attribute.kind));
-      CXM_TRY(attribute.higher_is.empty() ? upsert.BindNull(4) : upsert.Bind(4, attribute.higher_is));
-      CXM_TRY(attribute.not_applicable ? upsert.Bind(5, *attribute.not_applicable) : upsert.BindNull(5));
-      CXM_TRY(upsert.Bind(6, mapping.path));
-      CXM_TRY(upsert.Execute().error());
-    }
-  }
-  return transaction.Commit();
 }
 
 Result<std::vector<TableLoad>> Loader::LoadStaged(const std::string& path, FileFormat format,

@@ -78,6 +78,20 @@ Result<DriverData> DefaultDriverData(store::Engine& engine) {
   return driver_data;
 }
 
+// The outcome (first column) and the drivers of `data`. `not_applicable_code` (--na-code) is an
+// answer code of the drivers: their values equal to it become missing; the outcome keeps all.
+void TakeColumns(std::vector<std::vector<double>> data, std::optional<double> not_applicable_code, DriverData* out) {
+  if (not_applicable_code) {
+    for (std::size_t column = 1; column < data.size(); ++column) {
+      for (double& value : data[column]) {
+        if (value == *not_applicable_code) value = NAN;
+      }
+    }
+  }
+  out->outcome = std::move(data[0]);
+  out->attributes.assign(std::make_move_iterator(data.begin() + 1), std::make_move_iterator(data.end()));
+}
+
 Result<DriverData> TableDriverData(store::Engine& engine, const DriversRequest& request) {
   CXM_ASSIGN_OR_RETURN(const store::Frame columns, Run(engine, "drivers.columns",
       "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position",
@@ -117,17 +131,7 @@ Result<DriverData> TableDriverData(store::Engine& engine, const DriversRequest& 
   for (const std::string& name : driver_data.names) selected.push_back(fmt::format("CAST({} AS DOUBLE)", QuoteIdentifier(name)));
   CXM_ASSIGN_OR_RETURN(const store::Frame frame, Run(engine, "drivers.table",
       fmt::format("SELECT {} FROM {}", Join(selected, ", "), QuoteIdentifier(request.from))));
-  std::vector<std::vector<double>> data = NumberColumns(frame);
-  // "Not applicable" is an answer code of the attributes; the outcome keeps its values.
-  if (request.not_applicable_code) {
-    for (std::size_t column = 1; column < data.size(); ++column) {
-      for (double& value : data[column]) {
-        if (value == *request.not_applicable_code) value = NAN;
-      }
-    }
-  }
-  driver_data.outcome = std::move(data[0]);
-  driver_data.attributes.assign(std::make_move_iterator(data.begin() + 1), std::make_move_iterator(data.end()));
+  TakeColumns(NumberColumns(frame), request.not_applicable_code, &driver_data);
   // A survey table's columns are read as ratings (higher is better), as key-driver tables are.
   driver_data.polarity.assign(driver_data.names.size(), 1);
   driver_data.is_rating.assign(driver_data.names.size(), false);
@@ -186,18 +190,8 @@ Result<DriverData> AttributeDriverData(store::Engine& engine, const DriversReque
   const char* from = level == Level::kCustomer ? "customers c" : level == Level::kInteraction ? "interactions i" : "feedback f";
   CXM_ASSIGN_OR_RETURN(const store::Frame frame, Run(engine, "drivers.attributes",
       fmt::format("SELECT {} FROM {}{}", Join(selected, ", "), from, joins), std::move(parameters)));
-  std::vector<std::vector<double>> data = NumberColumns(frame);
-  // "Not applicable" is missing in `number` already (the mapping's per-column code); --na-code
-  // adds one code for every driver, never for the outcome.
-  if (request.not_applicable_code) {
-    for (std::size_t column = 1; column < data.size(); ++column) {
-      for (double& value : data[column]) {
-        if (value == *request.not_applicable_code) value = NAN;
-      }
-    }
-  }
-  driver_data.outcome = std::move(data[0]);
-  driver_data.attributes.assign(std::make_move_iterator(data.begin() + 1), std::make_move_iterator(data.end()));
+  // "Not applicable" is missing in `number` already (the mapping's per-column code).
+  TakeColumns(NumberColumns(frame), request.not_applicable_code, &driver_data);
   // Rows that repeat another exactly (ingest counted them): a random train/test split would
   // see them on both sides.
   CXM_ASSIGN_OR_RETURN(const store::Frame repeated, Run(engine, "drivers.repeated_rows",
