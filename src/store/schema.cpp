@@ -86,7 +86,7 @@ std::vector<TableSpec> BuildCatalog() {
   tables.push_back(
       {.name = "feedback",
        .columns = {Key("feedback_id"), Ref("customer_id", "customers", false),
-                   Ref("interaction_id", "interactions", false), Timestamp("ts", true),
+                   Ref("interaction_id", "interactions", false), Timestamp("ts", false),
                    Enum("kind", {"survey", "review", "social", "email"}, true),
                    Integer("nps", 0.0, 10.0), Integer("csat", 1.0, 5.0), Integer("ces", 1.0, 7.0),
                    FreeText("text"), Text("touchpoint")},

@@ -315,6 +315,26 @@ Result<Finding> OutcomeMetrics(store::Engine& engine, const std::vector<std::str
   return finding;
 }
 
+// Removes the columns of the scores nobody answered (nps_*, csat_* and csi, ces_*).
+void DropUnansweredColumns(bool has_nps, bool has_csat, bool has_ces, Finding* finding) {
+  const auto is_dropped = [&](const std::string& name) {
+    return (!has_nps && name.starts_with("nps")) || (!has_csat && (name.starts_with("csat") || name == "csi")) ||
+           (!has_ces && name.starts_with("ces"));
+  };
+  std::vector<std::size_t> kept;
+  for (std::size_t idx = 0; idx < finding->columns.size(); ++idx) {
+    if (!is_dropped(finding->columns[idx].name)) kept.push_back(idx);
+  }
+  std::vector<ColumnSpec> columns;
+  for (std::size_t idx : kept) columns.push_back(finding->columns[idx]);
+  finding->columns = std::move(columns);
+  for (std::vector<Cell>& row : finding->rows) {
+    std::vector<Cell> cells;
+    for (std::size_t idx : kept) cells.push_back(row[idx]);
+    row = std::move(cells);
+  }
+}
+
 Result<Finding> Metrics(store::Engine& engine, const std::vector<std::string>& by_names, const Filter& filter,
                         const std::vector<AttributeInfo>& attributes) {
   CXM_ASSIGN_OR_RETURN(const bool has_feedback, HasRowsIn(engine, "feedback"));
@@ -443,17 +463,29 @@ Result<Finding> Metrics(store::Engine& engine, const std::vector<std::string>& b
     const Estimate ces = MeanEstimate(total.ces_sum, total.ces_squares, total.ces_n);
     parts.push_back(fmt::format("CES {:.2f} ({:.2f} to {:.2f}, {:.0f} answers)", ces.value, ces.low, ces.high, total.ces_n));
   }
+  // The scores the data hold; a score nobody answered is neither shown nor named (a store of
+  // reviews with stars is about CSAT, not about a missing NPS).
+  std::vector<std::string> answered;
+  if (total.nps_n > 0) answered.push_back("NPS");
+  if (total.csat_n > 0) answered.push_back("CSAT");
+  if (total.ces_n > 0) answered.push_back("CES");
   finding.summary = parts.empty()
-      ? "No NPS, CSAT or CES answers in the data."
+      ? "No survey scores (NPS, CSAT or CES) in the data."
+      : groups.size() < 2 && !compares_periods
+      ? Join(parts, "; ") + "."
       : fmt::format("{}. {} of {} groups differ significantly (p < 0.05) from {}.", Join(parts, "; "), significant,
                     groups.size(), compares_periods ? "the period before" : "all other groups");
   if (small > 0) {
-    finding.diagnostics.push_back({"small_group", fmt::format("{} of {} groups have fewer than {} NPS and CSAT "
+    const std::string scores = total.nps_n > 0 && total.csat_n > 0 ? "NPS and CSAT" : answered.empty() ? "" : answered[0];
+    finding.diagnostics.push_back({"small_group", fmt::format("{} of {} groups have fewer than {} {} "
                                                              "answers: their estimates are wide and not tested.",
-                                                             small, groups.size(), kSmallGroup)});
+                                                             small, groups.size(), kSmallGroup, scores)});
   }
-  if (total.nps_n == 0) finding.diagnostics.push_back({"missing_values", "No NPS answers in the data."});
-  if (total.csat_n == 0) finding.diagnostics.push_back({"missing_values", "No CSAT answers in the data."});
+  if (!answered.empty() && answered.size() < 3) {
+    finding.diagnostics.push_back({"missing_values", fmt::format("The data hold {} answers only; the table shows "
+                                                                 "what was answered.", Join(answered, " and "))});
+    DropUnansweredColumns(total.nps_n > 0, total.csat_n > 0, total.ces_n > 0, &finding);
+  }
   return finding;
 }
 
