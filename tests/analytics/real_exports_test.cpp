@@ -140,5 +140,61 @@ TEST_F(RealExport, SomervilleSurveyReproducesItsDriversAndDoesNotFixHousingFirst
   EXPECT_NEAR(RowWhere(housing, "happy", "0")["housing_cost_mean"].get<double>(), 2.515, 0.0005);
 }
 
+TEST_F(RealExport, ClothingReviewsReproduceRatingsRecommendationAndDepartments) {
+  Load("womens-clothing-reviews/mapping.toml", "womens-clothing-reviews/Womens Clothing E-Commerce Reviews.csv.gz");
+  // 1. Ratings: mean 4.196, top-2-box 77.53 %, <= 2 stars 10.25 % (2,407).
+  const json overall = Finding({"metrics"});
+  EXPECT_EQ(Rows(overall)[0]["csat_answers"], 23486);
+  EXPECT_NEAR(Rows(overall)[0]["csat_mean"].get<double>(), 4.196, 0.0005);
+  EXPECT_NEAR(Rows(overall)[0]["csat_top2_pct"].get<double>(), 100.0 * (5077 + 13131) / 23486, 1e-9);
+  // No NPS in these data: no finding mentions it.
+  EXPECT_EQ(overall.dump().find("NPS"), std::string::npos) << overall.dump();
+  EXPECT_EQ(overall.dump().find("nps"), std::string::npos);
+  const json low = Finding({"metrics", "--outcome", "low_rating"});
+  EXPECT_NEAR(Rows(low)[0]["low_rating_pct"].get<double>(), 100.0 * 2407 / 23486, 1e-9);
+  // 2. Recommend 82.24 % (19,314); by rating 1.90 / 6.01 / 41.41 / 96.69 / 99.81 %, and the
+  // contradictions that follow: 193 reviews of 4-5 stars not recommending, 110 of 1-2 recommending.
+  const json recommended = Finding({"metrics", "--outcome", "recommended"});
+  EXPECT_NEAR(Rows(recommended)[0]["recommended_pct"].get<double>(), 100.0 * 19314 / 23486, 1e-9);
+  const json by_stars = Finding({"metrics", "--outcome", "recommended", "--by", "stars"});
+  const double shares[] = {1.90, 6.01, 41.41, 96.69, 99.81};
+  const int counts[] = {842, 1565, 2871, 5077, 13131};
+  double high_not = 0, low_yes = 0;
+  for (int stars = 1; stars <= 5; ++stars) {
+    const json row = RowWhere(by_stars, "stars", std::to_string(stars));
+    EXPECT_EQ(row["answers"], counts[stars - 1]) << stars;
+    EXPECT_NEAR(row["recommended_pct"].get<double>(), shares[stars - 1], 0.005) << stars;
+    const double yes = row["answers"].get<double>() * row["recommended_pct"].get<double>() / 100;
+    if (stars >= 4) high_not += row["answers"].get<double>() - yes;
+    if (stars <= 2) low_yes += yes;
+  }
+  EXPECT_NEAR(high_not, 193, 1e-6);
+  EXPECT_NEAR(low_yes, 110, 1e-6);
+  // 3. By department: Trend lowest (119 rows, 3.815 / 73.95 %); 14 rows without a department.
+  const json departments = Finding({"metrics", "--by", "department"});
+  EXPECT_NEAR(RowWhere(departments, "department", "Tops")["csat_mean"].get<double>(), 4.172, 0.0005);
+  EXPECT_NEAR(RowWhere(departments, "department", "Bottoms")["csat_mean"].get<double>(), 4.289, 0.0005);
+  EXPECT_NEAR(RowWhere(departments, "department", "Trend")["csat_mean"].get<double>(), 3.815, 0.0005);
+  EXPECT_EQ(RowWhere(departments, "department", "Trend")["csat_answers"], 119);
+  EXPECT_EQ(RowWhere(departments, "department", "(none)")["csat_answers"], 14);
+  const json recommend_by_department = Finding({"metrics", "--outcome", "recommended", "--by", "department"});
+  EXPECT_NEAR(RowWhere(recommend_by_department, "department", "Trend")["recommended_pct"].get<double>(), 73.95, 0.005);
+  EXPECT_NEAR(RowWhere(recommend_by_department, "department", "Tops")["recommended_pct"].get<double>(), 81.52, 0.005);
+  EXPECT_EQ(RowWhere(recommend_by_department, "department", "(missing)")["answers"], 14);
+  // The weak, U-shaped age effect.
+  const json ages = Finding({"metrics", "--by", "age_band"});
+  const std::pair<const char*, double> bands[] = {
+      {"18-29", 4.202}, {"30-39", 4.170}, {"40-49", 4.158}, {"50-59", 4.236}, {"60+", 4.288}};
+  for (const auto& [band, mean] : bands) {
+    EXPECT_NEAR(RowWhere(ages, "age_band", band)["csat_mean"].get<double>(), mean, 0.0005) << band;
+  }
+  // 4. 845 reviews have no text: none is scored (as neutral or otherwise); 22,641 are.
+  const CommandResult analyzed = RunCxm({"--db", db_, "analyze"});
+  ASSERT_EQ(analyzed.exit_code, 0) << analyzed.err;
+  const CommandResult scored = RunCxm({"--db", db_, "query", "--format", "csv",
+                                       "SELECT count(*) FROM text_emotions WHERE source = 'feedback'"});
+  EXPECT_NE(scored.out.find("22641"), std::string::npos) << scored.out;
+}
+
 }  // namespace
 }  // namespace cxm
