@@ -90,8 +90,9 @@ Command AddIngestCommand(CLI::App& app) {
       if (load.repeated_rows > 0 && repeats_said.insert(load.source).second) {
         // Said, not silently dropped or silently counted: without a key, equal rows may be two
         // real answers (a small survey) or one row exported twice (a churn extract).
-        std::cout << fmt::format("{}: {} rows repeat an earlier row in every column; they are kept (each has its "
-                                 "own row number); an analysis that splits rows at random sees them on both sides\n",
+        std::cout << fmt::format("{}: {} rows repeat an earlier row in every column: those whose key repeats too "
+                                 "are rejects, the others are kept (without a key, two equal rows may be two "
+                                 "answers; a random split of them sees them on both sides)\n",
                                  load.source, load.repeated_rows);
       }
       per_table[load.table].first += load.loaded;

@@ -22,9 +22,13 @@ constexpr char kTimestampFormats[] =
 // a text that carries an offset (Z, +01, +01:00) is cast as before, one that does not is read as
 // a wall-clock time in the zone. `zone` must be a name DuckDB knows (checked by the caller).
 std::string TimestampMacroSql(const std::string& zone) {
+  // "2015-02-24 11:35:52 -0800" (a space before the offset, as Twitter's exports write it): tried
+  // last, so that no other value pays for the pattern.
   const std::string unix_seconds =
       "CASE WHEN regexp_full_match(CAST(x AS VARCHAR), '[0-9]{9,10}') "
-      "THEN cxm_utc(to_timestamp(TRY_CAST(x AS BIGINT))) END";
+      "THEN cxm_utc(to_timestamp(TRY_CAST(x AS BIGINT))) END, "
+      "cxm_utc(TRY_CAST(regexp_replace(CAST(x AS VARCHAR), ' +([+-][0-9][0-9](:?[0-9][0-9])?) *$', '\\1') "
+      "AS TIMESTAMPTZ))";
   if (zone.empty()) {
     return fmt::format(R"sql(
 CREATE OR REPLACE TEMP MACRO cxm_ts(x) AS (CASE WHEN x IS NULL THEN NULL ELSE coalesce(

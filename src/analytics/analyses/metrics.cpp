@@ -290,15 +290,27 @@ Result<Finding> OutcomeMetrics(store::Engine& engine, const std::vector<std::str
                                                 outcome_words, overall.value, overall.low, overall.high, total.n,
                                                 LevelNoun(level));
   if (!by.empty() && !groups.empty()) {
-    const auto [lowest, highest] = std::minmax_element(groups.begin(), groups.end(), [&](const Group& a, const Group& b) {
-      return (a.n > 0 ? a.sum / a.n : -INFINITY) < (b.n > 0 ? b.sum / b.n : -INFINITY);
-    });
+    // Highest and lowest among the groups large enough to read (all of them when none is).
+    const bool any_readable = std::any_of(groups.begin(), groups.end(), [](const Group& g) { return g.n >= kSmallGroup; });
+    const auto value_of = [&](const Group& group) {
+      return group.n > 0 && (group.n >= kSmallGroup || !any_readable) ? group.sum / group.n : NAN;
+    };
+    const Group* lowest = nullptr;
+    const Group* highest = nullptr;
+    for (const Group& group : groups) {
+      if (std::isnan(value_of(group))) continue;
+      if (lowest == nullptr || value_of(group) < value_of(*lowest)) lowest = &group;
+      if (highest == nullptr || value_of(group) > value_of(*highest)) highest = &group;
+    }
     const auto describe = [&](const Group& group) {
       return fmt::format("{} {}", Join(group.keys, " / "),
                          is_share ? fmt::format("{:.2f}%", 100 * group.sum / group.n) : fmt::format("{:.3f}", group.sum / group.n));
     };
-    headline += fmt::format("; highest {}, lowest {}; {} of {} groups differ significantly (p < 0.05) from all others",
-                            describe(*highest), describe(*lowest), significant, groups.size());
+    if (highest != nullptr) {
+      headline += fmt::format("; highest {}, lowest {}", describe(*highest), describe(*lowest));
+    }
+    headline += fmt::format("; {} of {} groups differ significantly (p < 0.05) from all others", significant,
+                            groups.size());
   }
   finding.summary = headline + ".";
   if (total.rows > total.n) {
@@ -469,9 +481,17 @@ Result<Finding> Metrics(store::Engine& engine, const std::vector<std::string>& b
   if (total.nps_n > 0) answered.push_back("NPS");
   if (total.csat_n > 0) answered.push_back("CSAT");
   if (total.ces_n > 0) answered.push_back("CES");
-  finding.summary = parts.empty()
-      ? "No survey scores (NPS, CSAT or CES) in the data."
-      : groups.size() < 2 && !compares_periods
+  if (answered.empty()) {
+    std::vector<std::string> numeric;
+    for (const AttributeInfo& attribute : attributes) {
+      if (attribute.is_numeric()) numeric.push_back(attribute.name);
+    }
+    return Status::InvalidArgument(fmt::format(
+        "the feedback{} holds no survey scores; for the rate or mean of another column pass --outcome{}",
+        filter.empty() ? "" : " selected", numeric.empty() ? " (churn, or a numeric attribute the mapping declares)"
+                                                           : " " + Join(numeric, " | ")));
+  }
+  finding.summary = groups.size() < 2 && !compares_periods
       ? Join(parts, "; ") + "."
       : fmt::format("{}. {} of {} groups differ significantly (p < 0.05) from {}.", Join(parts, "; "), significant,
                     groups.size(), compares_periods ? "the period before" : "all other groups");
