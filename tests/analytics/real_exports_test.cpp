@@ -196,5 +196,62 @@ TEST_F(RealExport, ClothingReviewsReproduceRatingsRecommendationAndDepartments) 
   EXPECT_NE(scored.out.find("22641"), std::string::npos) << scored.out;
 }
 
+TEST_F(RealExport, AirlineTweetsReportTheirDuplicateIdsAndReproduceSentimentAndReasons) {
+  // Evaluation only (CC BY-NC-SA): read here, never trained on.
+  Load("us-airline-tweets/mapping.toml", "twitter-us-airline-sentiment/Tweets.csv");
+  // 4. 14,640 rows, 14,485 distinct tweet ids: the 155 repeats are rejects naming the line kept,
+  // not 155 extra tweets; 36 of them repeat their row exactly.
+  EXPECT_NE(ingest_.out.find("feedback: loaded 14485, rejected 155"), std::string::npos) << ingest_.out;
+  EXPECT_NE(ingest_.out.find("36 rows repeat an earlier row in every column"), std::string::npos) << ingest_.out;
+  const CommandResult rejects = RunCxm({"--db", db_, "query", "--format", "csv",
+      "SELECT count(*) FROM rejects WHERE reason LIKE 'repeats the key of line %, which was kept (the last row wins)'"});
+  EXPECT_NE(rejects.out.find("155"), std::string::npos) << rejects.out;
+  // 1. Sentiment with the later row of each repeated id kept (PROVENANCE counts all rows, 9,178
+  // negative, or the first of each, 9,082: this rule gives 9,088 / 3,065 / 2,332, computed the
+  // same way with Python's csv module).
+  const json negative = Finding({"metrics", "--outcome", "negative"});
+  EXPECT_NEAR(Rows(negative)[0]["negative_pct"].get<double>(), 100.0 * 9088 / 14485, 1e-9);
+  const json sentiment = Finding({"metrics", "--outcome", "negative", "--by", "sentiment"});
+  EXPECT_EQ(RowWhere(sentiment, "sentiment", "neutral")["answers"], 3065);
+  EXPECT_EQ(RowWhere(sentiment, "sentiment", "positive")["answers"], 2332);
+  // 2. Complaint reasons: Customer Service Issue first, Late Flight second; set on negatives only.
+  const json reasons = Finding({"metrics", "--outcome", "negative", "--by", "reason"});
+  EXPECT_EQ(RowWhere(reasons, "reason", "Customer Service Issue")["answers"], 2883);
+  EXPECT_EQ(RowWhere(reasons, "reason", "Late Flight")["answers"], 1653);
+  EXPECT_EQ(RowWhere(reasons, "reason", "Damaged Luggage")["answers"], 74);
+  EXPECT_EQ(RowWhere(reasons, "reason", "Late Flight")["negative_pct"], 100.0);
+  EXPECT_EQ(RowWhere(reasons, "reason", "(missing)")["negative_pct"], 0.0);
+  // 3. Negative share by airline (every repeated id is American's: the others match PROVENANCE).
+  const json airlines = Finding({"metrics", "--outcome", "negative", "--by", "airline"});
+  EXPECT_NEAR(RowWhere(airlines, "airline", "US Airways")["negative_pct"].get<double>(), 100.0 * 2263 / 2913, 1e-9);
+  EXPECT_NEAR(RowWhere(airlines, "airline", "United")["negative_pct"].get<double>(), 100.0 * 2633 / 3822, 1e-9);
+  EXPECT_NEAR(RowWhere(airlines, "airline", "Delta")["negative_pct"].get<double>(), 100.0 * 955 / 2222, 1e-9);
+  EXPECT_NEAR(RowWhere(airlines, "airline", "Virgin America")["negative_pct"].get<double>(), 100.0 * 181 / 504, 1e-9);
+  EXPECT_NEAR(RowWhere(airlines, "airline", "American")["negative_pct"].get<double>(), 100.0 * 1870 / 2604, 1e-9);
+  // Delta is the one airline whose top reason is Late Flight (269 vs 199).
+  const json delta = Finding({"metrics", "--outcome", "negative", "--by", "reason", "--where", "airline = 'Delta'"});
+  EXPECT_EQ(RowWhere(delta, "reason", "Late Flight")["answers"], 269);
+  EXPECT_EQ(RowWhere(delta, "reason", "Customer Service Issue")["answers"], 199);
+  // 5. The coverage trap: the 22-23 Feb volume is American's batch arriving (4 tweets before
+  // 22 Feb), which a per-airline, per-day view shows as coverage, not as a surge.
+  const json days = Finding({"metrics", "--outcome", "negative", "--by", "local_day"});
+  EXPECT_EQ(RowWhere(days, "local_day", "2015-02-22")["answers"], 3073);
+  EXPECT_EQ(RowWhere(days, "local_day", "2015-02-23")["answers"], 3026);
+  EXPECT_EQ(RowWhere(days, "local_day", "2015-02-16")["answers"], 4);
+  const json american = Finding({"metrics", "--outcome", "negative", "--by", "local_day", "--where",
+                                 "airline = 'American' AND local_day < '2015-02-22'"});
+  double before = 0;
+  for (const json& row : Rows(american)) before += row["answers"].get<double>();
+  EXPECT_EQ(before, 4);
+  // Timestamps written with a space before their offset (-0800) are read and kept in UTC.
+  const CommandResult range = RunCxm({"--db", db_, "query", "--format", "csv",
+                                      "SELECT min(ts)::VARCHAR || ' ' || max(ts)::VARCHAR FROM feedback"});
+  EXPECT_NE(range.out.find("2015-02-17 07:36:05 2015-02-24 19:53:37"), std::string::npos) << range.out;
+  // No name, location or time zone of an author is stored.
+  const CommandResult names = RunCxm({"--db", db_, "query", "--format", "csv",
+                                      "SELECT count(*) FROM attributes WHERE name IN ('name', 'tweet_location', 'user_timezone')"});
+  EXPECT_NE(names.out.find("\n0"), std::string::npos) << names.out;
+}
+
 }  // namespace
 }  // namespace cxm
