@@ -23,7 +23,7 @@ fi
 store=$out/cxm.duckdb
 if [[ ! -f $store ]]; then
   echo "ingest"
-  for table in customers employees self_assessment interactions transactions churn employee_feedback messages feedback; do
+  for table in customers employees self_assessment currency_rates interactions transactions churn employee_feedback messages feedback; do
     echo "  $table"
     timed "$cxm" --db "$store" ingest --table "$table" "$out/company/$table.csv" 2>&1 | tail -1
   done

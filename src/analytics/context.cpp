@@ -58,9 +58,15 @@ std::vector<std::string> Arguments::List(const std::string& name) const {
 }
 
 std::string SettingsRelationSql() {
-  return fmt::format("(SELECT st.*, to_days(CAST(st.horizon_days AS INTEGER)) AS horizon, "
-                     "coalesce((SELECT fx.sek_per_unit FROM {} WHERE fx.currency = st.currency), 1.0) AS fx_rate "
-                     "FROM analysis_settings st) s", ReferenceRatesSql());
+  return "(SELECT st.*, to_days(CAST(st.horizon_days AS INTEGER)) AS horizon FROM analysis_settings st) s";
+}
+
+std::string RatesRelationSql() { return "(SELECT currency, nullif(rate, 0) AS rate FROM currency_rates) fx"; }
+
+std::string ConversionFactorSql(const std::string& currency_column, const std::string& reporting) {
+  return fmt::format("CASE WHEN coalesce({0}, '') = coalesce({1}, '') THEN 1.0 "
+                     "ELSE fx.rate / (SELECT nullif(q.rate, 0) FROM currency_rates q WHERE q.currency = {1}) END",
+                     currency_column, reporting);
 }
 
 std::string ReferenceDateSql() {

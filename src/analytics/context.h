@@ -22,7 +22,9 @@ struct RunSettings {
   double memory_half_life_days = 180;
   int horizon_days = 180;          // "later" outcomes are counted this long after the reference date
   std::string reference_date;      // YYYY-MM-DD; empty: the store's last interaction less the horizon
-  std::string currency = "SEK";    // reporting currency of value figures
+  // Reporting currency of value figures; "" at analyze: the transactions' most common currency
+  // (and "" afterwards only when no transaction names one).
+  std::string currency;
 };
 
 // The stored settings. InvalidArgument ("run cxm analyze") when the store has none, or when
@@ -58,9 +60,16 @@ inline constexpr const char* kSupportRole = "support";
 // SQL fragments every analysis shares, so that each formula exists once.
 //
 // A relation `s` of the stored settings, to CROSS JOIN: s.negativity_lambda,
-// s.memory_half_life_days, s.horizon_days, s.horizon (an INTERVAL), s.currency, s.fx_rate
-// (units of SEK per unit of the reporting currency), s.reference_date.
+// s.memory_half_life_days, s.horizon_days, s.horizon (an INTERVAL), s.currency, s.reference_date.
 std::string SettingsRelationSql();
+// Money: an amount converts to the reporting currency (`reporting`, SQL: s.currency or a bound
+// $n) only through the company's currency_rates. ConversionFactorSql is the factor for a row
+// whose currency is `currency_column`, over `LEFT JOIN RatesRelationSql() ON fx.currency = ...`
+// (the relation fx(currency, rate)): 1 in the reporting currency itself (an amount without a
+// currency counts as the reporting currency only where the store names none), the ratio of the
+// two rates otherwise, NULL without them — the amount is then left out, never taken at par.
+std::string RatesRelationSql();
+std::string ConversionFactorSql(const std::string& currency_column, const std::string& reporting);
 // The reference date: the stored one, else the store's last interaction less the horizon.
 std::string ReferenceDateSql();
 // One interaction's contribution to a customer's memory at `as_of`: its remembered score,

@@ -76,7 +76,8 @@ ColumnSpec MoneyColumn(std::string name, std::string currency) {
 }
 
 ColumnSpec MoneyColumnOf(const std::string& stem, const std::string& currency) {
-  std::string name = stem + "_";
+  // Amounts that name no currency stay without one: "revenue", never "revenue_sek" by default.
+  std::string name = currency.empty() ? stem : stem + "_";
   for (const char c : currency) name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return MoneyColumn(std::move(name), currency);
 }

@@ -1,5 +1,6 @@
 #include "derive/experience.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <optional>
@@ -17,7 +18,6 @@
 namespace cxm::derive {
 
 using analytics::kCalibratedExperienceCtes;
-using analytics::ReferenceRatesSql;
 using analytics::FitLinear;
 using analytics::RegressionFit;
 namespace {
@@ -110,14 +110,14 @@ constexpr const char* kCustomerStateSql = R"sql(
     SELECT customer_id, arg_max(nps, ts) AS last_nps, count(*) AS nps_answers
     FROM feedback WHERE nps IS NOT NULL GROUP BY 1),
   value AS (
-    SELECT t.customer_id, sum(t.amount * coalesce(fx.sek_per_unit, 1.0)) FILTER (WHERE t.amount > 0) AS revenue_sek
-    FROM transactions t LEFT JOIN {fx} USING (currency) GROUP BY 1),
+    SELECT t.customer_id, sum(t.amount * {factor}) FILTER (WHERE t.amount > 0) AS revenue
+    FROM transactions t LEFT JOIN {fx} ON fx.currency = t.currency GROUP BY 1),
   joined AS (
     SELECT b.*, coalesce(m.memory, 0) AS memory, coalesce(m.interactions, 0) AS interactions,
            coalesce(m.interactions_with_evidence, 0) AS interactions_with_evidence, m.mean_remembered,
            coalesce(m.orders, 0) AS orders, m.first_ts, m.last_ts,
            v.mean_valence, coalesce(v.texts, 0) AS texts, a.last_nps, coalesce(a.nps_answers, 0) AS nps_answers,
-           coalesce(val.revenue_sek, 0) AS revenue_sek,
+           coalesce(val.revenue, 0) AS revenue,
            -- Purchase rate per year over the time the store saw the customer (at least 30 days).
            greatest(30.0, (epoch(b.as_of) - epoch(coalesce(b.observed_from, m.first_ts, b.as_of))) / 86400.0) / 365.25 AS observed_years,
            coalesce(m.orders, 0) / observed_years AS orders_per_year,
@@ -185,16 +185,46 @@ Result<std::int64_t> UpdateInteractionExperience(store::Connection& connection, 
   return updated;
 }
 
-Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const ExperienceOptions& options) {
+// The reporting currency: the one asked for, which the transactions or the company's rates must
+// name, or the transactions' most common currency ("" when none names one).
+Result<std::string> ReportingCurrency(store::Engine& engine, const std::string& requested) {
+  CXM_ASSIGN_OR_RETURN(const store::Frame known, engine.Run({.name = "analyze.currencies",
+      .sql = "SELECT currency FROM (SELECT currency, count(*) AS n FROM transactions WHERE currency IS NOT NULL "
+             "GROUP BY 1 UNION ALL SELECT currency, 0 FROM currency_rates) GROUP BY 1 ORDER BY max(n) DESC, 1"}));
+  std::vector<std::string> currencies;
+  for (std::size_t row = 0; row < known.RowCount(); ++row) currencies.push_back(known.Text(0, row));
+  if (requested.empty()) {
+    CXM_ASSIGN_OR_RETURN(const store::Frame common, engine.Run({.name = "analyze.common_currency",
+        .sql = "SELECT currency FROM transactions WHERE currency IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 "
+               "LIMIT 1"}));
+    return common.RowCount() == 0 ? std::string() : common.Text(0, 0);
+  }
+  if (std::find(currencies.begin(), currencies.end(), requested) == currencies.end()) {
+    return Status::InvalidArgument(fmt::format(
+        "--currency {}: no transaction is in {} and currency_rates has no rate for it; {}", requested, requested,
+        currencies.empty() ? "the store names no currency" : "the store has " + Join(currencies, ", ")));
+  }
+  return requested;
+}
+
+Result<std::int64_t> RebuildCustomerState(store::Connection& connection, const ExperienceOptions& requested) {
+  ExperienceOptions options = requested;
+  {
+    store::DuckDbEngine engine(connection);
+    CXM_ASSIGN_OR_RETURN(options.run.currency, ReportingCurrency(engine, requested.run.currency));
+  }
   CXM_TRY(connection.Execute("DROP TABLE IF EXISTS customer_state_next"));
   CXM_TRY(connection.Execute(store::CustomerStateDdl("customer_state_next")));
   store::DuckDbEngine engine(connection);
   CXM_ASSIGN_OR_RETURN(const std::vector<std::string> purchases,
                        analytics::TouchpointsOfRole(engine, analytics::kPurchaseRole));
-  std::vector<store::Parameter> parameters = {options.run.negativity_lambda, options.run.memory_half_life_days};
+  std::vector<store::Parameter> parameters = {options.run.negativity_lambda, options.run.memory_half_life_days,
+                                              options.run.currency};
   const std::string is_purchase = analytics::InSql("t.touchpoint", purchases, parameters);
   CXM_ASSIGN_OR_RETURN(store::Statement build, connection.Prepare(fmt::format(
-      fmt::runtime(kCustomerStateSql), fmt::arg("fx", ReferenceRatesSql()), fmt::arg("calibrated", kCalibratedExperienceCtes),
+      fmt::runtime(kCustomerStateSql), fmt::arg("fx", analytics::RatesRelationSql()),
+      fmt::arg("factor", analytics::ConversionFactorSql("t.currency", "$3")),
+      fmt::arg("calibrated", kCalibratedExperienceCtes),
       fmt::arg("columns", Join(store::CustomerStateColumns(), ", ")),
       fmt::arg("memory_term", analytics::MemoryTermSql("t.remembered", "b.as_of", "t.ts", "p")),
       fmt::arg("is_purchase", is_purchase))));

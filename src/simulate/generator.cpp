@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "common/strings.h"
+#include "simulate/life/world.h"
 
 namespace cxm::simulate {
 namespace {
@@ -128,6 +129,17 @@ std::string SelfAssessmentRows(const GeneratorOptions& options, const Realised& 
       RowWriter(options.format, spec, &rows).Text(kTouchpointNames[tp]).Text("failure_rate_pct")
           .Real(0.6 * FailurePercent(realised, tp), 2).Time(options.model.window_end).End();
     }
+  }
+  return rows;
+}
+
+// The company's exchange rates, as its finance team books them: cxm converts amounts through
+// these alone.
+std::string CurrencyRateRows(const GeneratorOptions& options) {
+  std::string rows;
+  for (const life::Country& country : life::kCountries) {
+    RowWriter(options.format, SpecOf(OutputTable::kCurrencyRates), &rows).Text(country.currency)
+        .Real(country.sek_per_unit, 2).End();
   }
   return rows;
 }
@@ -393,7 +405,8 @@ Result<GenerationSummary> GenerateCompany(const GeneratorOptions& options,
     for (int table = 0; table < table_count && write_status.ok(); ++table) {
       if (table == static_cast<int>(OutputTable::kEmployees) ||
           table == static_cast<int>(OutputTable::kEmployeeFeedback) ||
-          table == static_cast<int>(OutputTable::kSelfAssessment)) {
+          table == static_cast<int>(OutputTable::kSelfAssessment) ||
+          table == static_cast<int>(OutputTable::kCurrencyRates)) {
         continue;
       }
       write_status = files[table].Append(result.tables[table]);
@@ -416,6 +429,7 @@ Result<GenerationSummary> GenerateCompany(const GeneratorOptions& options,
   CXM_TRY(write_status);
 
   CXM_TRY(file_of(OutputTable::kSelfAssessment).Append(SelfAssessmentRows(options, summary.realised)));
+  CXM_TRY(file_of(OutputTable::kCurrencyRates).Append(CurrencyRateRows(options)));
   for (OutputFile& file : files) {
     CXM_TRY(file.Close());
     summary.bytes_written += file.bytes();

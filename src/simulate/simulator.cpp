@@ -38,6 +38,7 @@ const std::array<OutputTableSpec, kOutputTableCount> kSpecs = {{
     {"employees", {"agent_id", "team", "name", "hired_ts"}},
     {"employee_feedback", {"response_id", "agent_id", "ts", "enps", "text"}},
     {"self_assessment", {"touchpoint", "metric", "believed_value", "ts"}},
+    {"currency_rates", {"currency", "rate"}},
     {"truth_customers",
      {"customer_id", "mood", "habit", "inertia", "memory", "attitudinal", "behavioural", "quadrant",
       "recovery_group", "churned"}},

@@ -21,9 +21,9 @@ namespace cxm::simulate {
 
 enum class OutputTable : std::uint8_t {
   kCustomers, kInteractions, kMessages, kFeedback, kTransactions, kChurn, kEmployees,
-  kEmployeeFeedback, kSelfAssessment, kTruthCustomers, kTruthInteractions, kTruthTurns
+  kEmployeeFeedback, kSelfAssessment, kCurrencyRates, kTruthCustomers, kTruthInteractions, kTruthTurns
 };
-inline constexpr int kOutputTableCount = 12;
+inline constexpr int kOutputTableCount = 13;
 const OutputTableSpec& SpecOf(OutputTable table);
 
 // Sums over customers, merged across chunks: what the generated data realises of the model.

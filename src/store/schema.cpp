@@ -44,6 +44,13 @@ std::vector<TableSpec> BuildCatalog() {
                                 Timestamp("hired_ts", false)},
                     .key = {"agent_id"},
                     .load_order = 0});
+  // The company's own exchange rates: one unit of `currency` is worth `rate` units of a base of
+  // its choosing. Amounts are converted only through these; none are built in.
+  tables.push_back({.name = "currency_rates",
+                    .columns = {Key("currency"), {.name = "rate", .type = ColumnType::kDouble, .is_required = true,
+                                                  .min_value = 0.0}},
+                    .key = {"currency"},
+                    .load_order = 0});
   tables.push_back({.name = "self_assessment",
                     .columns = {Key("touchpoint"), Key("metric"), Double("believed_value"),
                                 Timestamp("ts", true)},
@@ -180,7 +187,7 @@ constexpr std::pair<const char*, const char*> kCustomerStateColumns[] = {
     {"as_of", "TIMESTAMP"}, {"observed_from", "TIMESTAMP"}, {"memory", "DOUBLE"},
     {"interactions", "BIGINT"}, {"interactions_with_evidence", "BIGINT"}, {"mean_remembered", "DOUBLE"},
     {"orders", "BIGINT"}, {"first_ts", "TIMESTAMP"}, {"last_ts", "TIMESTAMP"}, {"mean_valence", "DOUBLE"},
-    {"texts", "BIGINT"}, {"last_nps", "BIGINT"}, {"nps_answers", "BIGINT"}, {"revenue_sek", "DOUBLE"},
+    {"texts", "BIGINT"}, {"last_nps", "BIGINT"}, {"nps_answers", "BIGINT"}, {"revenue", "DOUBLE"},
     {"observed_years", "DOUBLE"}, {"orders_per_year", "DOUBLE"}, {"recency_days", "DOUBLE"},
     {"expected_orders_per_year", "DOUBLE"}, {"expected_orders_per_year_sd", "DOUBLE"},
     {"expected_nps", "DOUBLE"}, {"attitudinal", "DOUBLE"}, {"behavioural", "DOUBLE"},

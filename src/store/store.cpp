@@ -72,7 +72,12 @@ std::string MigrationV3() {
 std::string MigrationV4() {
   return AttributesDdl() + ";\n" + AttributeSpecsDdl() + ";\n" +
          "ALTER TABLE ingest_log ADD COLUMN repeated_rows BIGINT;\n"
-         "ALTER TABLE feedback ALTER COLUMN ts DROP NOT NULL;\n";
+         "ALTER TABLE feedback ALTER COLUMN ts DROP NOT NULL;\n" +
+         // Rates are the company's (currency_rates); customer revenue is in the reporting
+         // currency, rebuilt by the next analyze.
+         std::string("CREATE TABLE IF NOT EXISTS ") + CreateTableSql(*FindCanonicalTable("currency_rates")).substr(13) +
+         ";\nDROP TABLE IF EXISTS customer_state_next; DROP TABLE IF EXISTS customer_state;\n" +
+         CustomerStateDdl("customer_state") + ";\n";
 }
 
 struct Migration {

@@ -23,7 +23,7 @@ using testing::QueryInt;
 using testing::RunCxm;
 using testing::TempDir;
 
-constexpr const char* kTables[] = {"customers", "employees", "self_assessment", "interactions", "transactions",
+constexpr const char* kTables[] = {"customers", "employees", "self_assessment", "currency_rates", "interactions", "transactions",
                                    "churn", "employee_feedback", "messages", "feedback"};
 
 // A 1,500-customer company (seed 7, the golden one) in `dir`/data.
@@ -126,7 +126,14 @@ TEST(SettingsTest, AnalyzeStoresThemAndEverySectionOfTheReportSaysAndUsesThem) {
   EXPECT_NE(stale.err.find("did not finish"), std::string::npos) << stale.err;
 
   // A reference date and a reporting currency: the outcomes count from that date, and value
-  // figures are in that currency (11 SEK to the euro).
+  // figures are in that currency (11 SEK to the euro in the company's currency_rates).
+  double kronor = 0;
+  {
+    Result<store::Store> store = store::Store::Open(db, {.mode = store::Store::Mode::kReadOnly});
+    ASSERT_TRUE(store.has_value());
+    EXPECT_EQ(testing::QueryText(store->connection(), "SELECT currency FROM analysis_settings"), "SEK");
+    kronor = static_cast<double>(testing::QueryInt(store->connection(), "SELECT round(sum(revenue))::BIGINT FROM customer_state"));
+  }
   EXPECT_EQ(RunCxm({"--db", db, "analyze", "--reference-date", "2026-13-01"}).exit_code, 1);
   EXPECT_EQ(RunCxm({"--db", db, "analyze", "--currency", "USD"}).exit_code, 1);
   const CommandResult dated = RunCxm({"--db", db, "analyze", "--reference-date", "2026-01-15", "--currency", "EUR"});
@@ -139,10 +146,7 @@ TEST(SettingsTest, AnalyzeStoresThemAndEverySectionOfTheReportSaysAndUsesThem) {
   const Json loyalty = Analysis(db, "loyalty");
   double euros = 0;
   for (const Json& row : loyalty["rows"]) euros += row["revenue_eur"].get<double>();
-  Result<store::Store> store = store::Store::Open(db, {.mode = store::Store::Mode::kReadOnly});
-  ASSERT_TRUE(store.has_value());
-  EXPECT_NEAR(euros * 11.0, testing::QueryInt(store->connection(), "SELECT round(sum(revenue_sek))::BIGINT FROM customer_state"),
-              1.0);
+  EXPECT_NEAR(euros * 11.0, kronor, 1.0);
 }
 
 TEST(TouchpointRolesTest, SupportUnderAnotherNameGetsTheSameRecoveryFindings) {

@@ -182,5 +182,51 @@ TEST_F(Traps, AnErasureRemovesTheCustomersAttributes) {
   EXPECT_EQ(Count("SELECT count(*) FROM attributes"), 7 * (kCustomers - 1));
 }
 
+// Amounts keep their currency: without the company's rates nothing converts (no built-in rate,
+// no amount taken at par), the finding says what was left out, and no headline names a
+// currency the data do not have.
+TEST(Currency, AmountsConvertOnlyThroughTheCompanysRates) {
+  TempDir dir;
+  const std::string db = dir.File("cxm.duckdb");
+  ASSERT_EQ(RunCxm({"generate", "--customers", "400", "--seed", "5", "--out", dir.File("co")}).exit_code, 0);
+  for (const char* table : {"customers", "employees", "interactions", "transactions", "churn", "feedback"}) {
+    const CommandResult loaded = RunCxm({"--db", db, "ingest", "--table", table, dir.File(std::string("co/") + table + ".csv")});
+    ASSERT_EQ(loaded.exit_code, 0) << loaded.err;
+  }
+  // A currency neither the transactions nor the rates name is refused, naming those there are.
+  const CommandResult usd = RunCxm({"--db", db, "analyze", "--currency", "USD"});
+  EXPECT_EQ(usd.exit_code, 1);
+  EXPECT_NE(usd.err.find("--currency USD: no transaction is in USD"), std::string::npos) << usd.err;
+  EXPECT_NE(usd.err.find("SEK"), std::string::npos) << usd.err;
+  ASSERT_EQ(RunCxm({"--db", db, "analyze"}).exit_code, 0);
+  const auto loyalty = [&] {
+    const CommandResult result = RunCxm({"--db", db, "loyalty", "--format", "json"});
+    EXPECT_EQ(result.exit_code, 0) << result.err;
+    return json::parse(result.out);
+  };
+  const auto revenue = [](const json& finding) {
+    double total = 0;
+    for (const json& row : finding["rows"]) total += row["revenue_sek"].get<double>();
+    return total;
+  };
+  // The reporting currency defaults to the transactions' most common one (SEK here); amounts in
+  // NOK, DKK, RON and EUR have no rate yet and are left out, and said to be.
+  const json without_rates = loyalty();
+  EXPECT_EQ(without_rates["settings"]["currency"], "SEK");
+  std::string currency_note;
+  for (const json& diagnostic : without_rates["diagnostics"]) {
+    if (diagnostic["kind"] == "currency") currency_note = diagnostic["message"];
+  }
+  EXPECT_NE(currency_note.find("left out of every revenue figure"), std::string::npos) << without_rates.dump();
+  EXPECT_NE(currency_note.find(" in NOK"), std::string::npos) << currency_note;
+  EXPECT_EQ(currency_note.find(" in SEK"), std::string::npos) << currency_note;
+  // With the company's rates loaded, every amount converts and the note is gone.
+  ASSERT_EQ(RunCxm({"--db", db, "ingest", "--table", "currency_rates", dir.File("co/currency_rates.csv")}).exit_code, 0);
+  ASSERT_EQ(RunCxm({"--db", db, "analyze"}).exit_code, 0);
+  const json with_rates = loyalty();
+  for (const json& diagnostic : with_rates["diagnostics"]) EXPECT_NE(diagnostic["kind"], "currency");
+  EXPECT_GT(revenue(with_rates), revenue(without_rates));
+}
+
 }  // namespace
 }  // namespace cxm

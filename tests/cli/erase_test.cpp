@@ -41,7 +41,7 @@ TEST(EraseTest, RemovesTheCustomerFromEveryTableAndVerifies) {
   TempDir dir;
   const std::string db = dir.File("cxm.duckdb");
   ASSERT_EQ(RunCxm({"generate", "--customers", "150", "--seed", "3", "--out", dir.File("co")}).exit_code, 0);
-  for (const char* table : {"customers", "employees", "self_assessment", "interactions", "transactions", "churn",
+  for (const char* table : {"customers", "employees", "self_assessment", "currency_rates", "interactions", "transactions", "churn",
                             "messages", "feedback"}) {
     const CommandResult loaded = RunCxm({"--db", db, "ingest", "--table", table, dir.File(std::string("co/") + table + ".csv")});
     ASSERT_EQ(loaded.exit_code, 0) << loaded.err;

@@ -52,7 +52,7 @@ TEST(AnalyzeAtomicityTest, KilledAfterAnyStatementLeavesThePreviousOrTheNewCompl
   TempDir dir;
   ASSERT_EQ(RunCxm({"generate", "--customers", "120", "--seed", "6", "--out", dir.File("co")}).exit_code, 0);
   const std::string base = dir.File("base.duckdb");
-  for (const char* table : {"customers", "employees", "self_assessment", "interactions", "transactions", "churn",
+  for (const char* table : {"customers", "employees", "self_assessment", "currency_rates", "interactions", "transactions", "churn",
                             "messages"}) {
     ASSERT_EQ(RunCxm({"--db", base, "ingest", "--table", table, dir.File(std::string("co/") + table + ".csv")}).exit_code, 0);
   }

@@ -20,7 +20,7 @@ trap 'rm -rf "$work"' EXIT
 
 "$cxm" generate --customers 1500 --seed 7 --threads 1 --out "$work/data" >/dev/null
 db="$work/cxm.duckdb"
-for table in customers employees self_assessment interactions transactions churn employee_feedback messages feedback; do
+for table in customers employees self_assessment currency_rates interactions transactions churn employee_feedback messages feedback; do
   "$cxm" --db "$db" ingest --table "$table" "$work/data/$table.csv" >/dev/null
 done
 "$cxm" --db "$db" analyze >/dev/null 2>&1

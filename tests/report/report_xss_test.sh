@@ -14,7 +14,7 @@ mkdir -p "$out_dir"
 "$cxm" generate --customers 1500 --seed 5 --format jsonl --out "$out_dir/co" > /dev/null
 node "$web_dir/tests/hostile_company.mjs" "$out_dir/co"
 db="$out_dir/cxm.duckdb"
-for table in customers employees self_assessment interactions transactions churn employee_feedback messages feedback; do
+for table in customers employees self_assessment currency_rates interactions transactions churn employee_feedback messages feedback; do
   "$cxm" --db "$db" ingest --table "$table" "$out_dir/co/$table.jsonl" > /dev/null
 done
 "$cxm" --db "$db" analyze > /dev/null

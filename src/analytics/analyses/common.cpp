@@ -28,19 +28,20 @@ const char* const kCalibratedExperienceCtes = R"sql(
     SELECT touchpoint, failure IS NOT NULL AS has_failure, avg(remembered) AS remembered
     FROM calibrated_experience GROUP BY ALL))sql";
 
-const std::vector<ReferenceRate>& ReferenceRates() {
-  static const std::vector<ReferenceRate> kRates = {
-      {"SEK", 1.0}, {"NOK", 0.95}, {"DKK", 1.45}, {"RON", 2.2}, {"EUR", 11.0}};
-  return kRates;
-}
-
-const std::string& ReferenceRatesSql() {
-  static const std::string kSql = [] {
-    std::vector<std::string> rows;
-    for (const ReferenceRate& rate : ReferenceRates()) rows.push_back(fmt::format("('{}', {:.2f})", rate.currency, rate.sek_per_unit));
-    return "(VALUES " + Join(rows, ", ") + ") AS fx(currency, sek_per_unit)";
-  }();
-  return kSql;
+Result<std::optional<Diagnostic>> UnconvertedAmounts(store::Engine& engine, const RunSettings& settings) {
+  CXM_ASSIGN_OR_RETURN(const store::Frame frame, Run(engine, "money.unconverted", fmt::format(
+      "SELECT coalesce(t.currency, '(none)'), count(*)::DOUBLE FROM transactions t LEFT JOIN {} ON fx.currency = t.currency "
+      "WHERE {} IS NULL GROUP BY 1 ORDER BY 2 DESC, 1", RatesRelationSql(), ConversionFactorSql("t.currency", "$1")),
+      {settings.currency}));
+  if (frame.RowCount() == 0) return std::optional<Diagnostic>();
+  std::vector<std::string> parts;
+  for (std::size_t row = 0; row < frame.RowCount(); ++row) {
+    parts.push_back(fmt::format("{:.0f} in {}", frame.Number(1, row), frame.Text(0, row)));
+  }
+  return std::optional<Diagnostic>(Diagnostic{"currency", fmt::format(
+      "Transactions without a rate to {} in currency_rates are left out of every revenue figure: {}. Load the "
+      "company's rates (cxm ingest --table currency_rates rates.csv: currency,rate) to count them.",
+      settings.currency.empty() ? "the reporting currency" : settings.currency, Join(parts, ", "))});
 }
 
 std::vector<std::vector<double>> NumberColumns(const store::Frame& frame) {

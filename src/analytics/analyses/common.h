@@ -2,6 +2,7 @@
 // the calibrated-experience CTEs, and the small-group threshold.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,13 +38,8 @@ Result<std::vector<std::string>> Touchpoints(store::Engine& engine);
 // the downstream regressions unbiased.
 extern const char* const kCalibratedExperienceCtes;
 
-// The currencies cxm has reference rates for (SEK per unit), and those rates as a relation
-// fx(currency, sek_per_unit) to join.
-struct ReferenceRate {
-  const char* currency;
-  double sek_per_unit;
-};
-const std::vector<ReferenceRate>& ReferenceRates();
-const std::string& ReferenceRatesSql();
+// Transactions whose amounts cannot be converted to the reporting currency (no rate in
+// currency_rates), as a diagnostic for the findings that sum money; nullopt when all convert.
+Result<std::optional<Diagnostic>> UnconvertedAmounts(store::Engine& engine, const RunSettings& settings);
 
 }  // namespace cxm::analytics

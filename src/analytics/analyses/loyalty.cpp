@@ -9,9 +9,9 @@ namespace cxm::analytics {
 
 Result<std::vector<Finding>> RunLoyalty(AnalysisContext& context) {
   CXM_ASSIGN_OR_RETURN(const store::Frame frame, Run(context.engine, "loyalty.quadrants", fmt::format(R"sql(
-    SELECT quadrant, count(*), sum(revenue_sek / s.fx_rate), avg(expected_nps), avg(behavioural),
+    SELECT quadrant, count(*), sum(revenue), avg(expected_nps), avg(behavioural),
            count(*) FILTER (WHERE churn_ts IS NOT NULL), count(*) / sum(count(*)) OVER (),
-           sum(revenue_sek) / sum(sum(revenue_sek)) OVER (),
+           sum(revenue) / sum(sum(revenue)) OVER (),
            count(*) FILTER (WHERE quadrant_confidence = 'confident') / count(*)
     FROM customer_state CROSS JOIN {} GROUP BY quadrant
     ORDER BY list_position(['true_loyalty', 'latent', 'spurious', 'no_loyalty', 'unknown'], quadrant))sql",
@@ -41,11 +41,14 @@ Result<std::vector<Finding>> RunLoyalty(AnalysisContext& context) {
         "attitude is unknown (behaviour alone is in customer_state.behavioural).", customers);
   } else {
     finding.summary = fmt::format(
-        "{:.0f} customers buy often but would not recommend us (spurious loyalty, held by inertia): {:.0f} {} of "
+        "{:.0f} customers buy often but would not recommend us (spurious loyalty, held by inertia): {:.0f}{} of "
         "revenue at risk to a competitor. {:.0f}% of customers sit clearly inside their quadrant; the others are near "
-        "a cut-off given what they said and bought.", spurious_customers, spurious_revenue, currency,
+        "a cut-off given what they said and bought.", spurious_customers, spurious_revenue, currency.empty() ? "" : " " + currency,
         customers > 0 ? 100 * confident / customers : 0.0);
   }
+  CXM_ASSIGN_OR_RETURN(const std::optional<Diagnostic> unconverted,
+                       UnconvertedAmounts(context.engine, context.settings));
+  if (unconverted) finding.diagnostics.push_back(*unconverted);
   if (unknown > 0) {
     finding.diagnostics.push_back({"missing_values", fmt::format("{:.0f} of {:.0f} customers have no NPS answer and "
                                                                  "no model to estimate one: their quadrant is "

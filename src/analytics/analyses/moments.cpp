@@ -63,8 +63,8 @@ constexpr const char* kMomentsSql = R"sql(
     SELECT customer_id, count(*) AS orders FROM interactions CROSS JOIN bounds b
     WHERE {is_purchase} AND ts >= b.as_of AND ts < b.as_of + b.horizon GROUP BY 1),
   revenue_before AS (
-    SELECT t.customer_id, sum(t.amount * coalesce(fx.sek_per_unit, 1.0) / b.fx_rate) AS revenue
-    FROM transactions t LEFT JOIN {fx} USING (currency) CROSS JOIN bounds b
+    SELECT t.customer_id, sum(t.amount * {factor}) AS revenue
+    FROM transactions t CROSS JOIN bounds b LEFT JOIN {fx} ON fx.currency = t.currency
     WHERE t.amount > 0 AND t.ts < b.as_of AND t.ts >= b.as_of - INTERVAL 365 DAY GROUP BY 1)
   SELECT {selected}, coalesce(d.disposition, 0)::DOUBLE,
          coalesce(k.activity, 0)::DOUBLE,
@@ -158,7 +158,8 @@ Result<std::vector<Finding>> RunMoments(AnalysisContext& context) {
                                                     fmt::arg("is_support", is_support));
   const std::string sql = fmt::format(
       fmt::runtime(kMomentsSql), fmt::arg("components", Join(components, ", ")),
-      fmt::arg("selected", Join(selected, ", ")), fmt::arg("fx", ReferenceRatesSql()),
+      fmt::arg("selected", Join(selected, ", ")), fmt::arg("fx", RatesRelationSql()),
+      fmt::arg("factor", ConversionFactorSql("t.currency", "b.currency")),
       fmt::arg("calibrated", kCalibratedExperienceCtes), fmt::arg("recovery_contacts", recovery_contacts),
       fmt::arg("recovery_moment", recovery_parameter), fmt::arg("settings", SettingsRelationSql()),
       fmt::arg("reference", ReferenceDateSql()), fmt::arg("memory_term", MemoryTermSql("r.remembered", "b.as_of", "i.ts", "b")),
@@ -246,6 +247,8 @@ Result<std::vector<Finding>> RunMoments(AnalysisContext& context) {
                             Num(row.repurchase.coefficient), Num(row.repurchase.low), Num(row.repurchase.high),
                             Int(row.exposed), Int(row.negative), Num(row.revenue_at_stake)});
   }
+  CXM_ASSIGN_OR_RETURN(const std::optional<Diagnostic> unconverted, UnconvertedAmounts(engine, settings));
+  if (unconverted) moments.diagnostics.push_back(*unconverted);
   std::vector<std::string> unweighed;
   for (const Row& row : rows) {
     if (std::isnan(row.nps_change.coefficient)) unweighed.push_back(row.touchpoint);
@@ -268,13 +271,13 @@ Result<std::vector<Finding>> RunMoments(AnalysisContext& context) {
     moments.summary = fmt::format(
         "{} is the moment of truth{}: one point of remembered experience there moves a customer's next NPS answer by "
         "{:+.2f} points (95% CI {:+.2f} to {:+.2f}), estimated within customers across {} pairs of answers and "
-        "jointly with every other touchpoint; {} customers remember it badly, bringing {:.0f} {} in the year before "
+        "jointly with every other touchpoint; {} customers remember it badly, bringing {:.0f}{} in the year before "
         "the reference date.{}{}",
         top->touchpoint,
         is_clear ? "" : fmt::format(" — though not clearly ahead of {}, whose 95% interval overlaps", runner_up->touchpoint),
         top->nps_change.coefficient, top->nps_change.low, top->nps_change.high,
         change_fit ? change_fit->observations : 0, static_cast<std::int64_t>(top->negative), top->revenue_at_stake,
-        settings.currency,
+        settings.currency.empty() ? "" : " " + settings.currency,
         recovery == rows.end() ? ""
             : fmt::format(" How a failure is recovered weighs {:+.2f} points per point remembered (95% CI {:+.2f} to {:+.2f}).",
                           recovery->nps_change.coefficient, recovery->nps_change.low, recovery->nps_change.high),

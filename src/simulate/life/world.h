@@ -45,12 +45,13 @@ struct Country {
   std::string_view code;
   std::string_view currency;
   double price_level;  // local currency units per SEK of the same basket
+  double sek_per_unit;  // the exchange rate the company's finance team books (currency_rates)
 };
-inline constexpr std::array<Country, 5> kCountries = {{{"SE", "SEK", 1.0},
-                                                {"NO", "NOK", 1.0},
-                                                {"DK", "DKK", 0.7},
-                                                {"RO", "RON", 0.45},
-                                                {"IE", "EUR", 0.09}}};
+inline constexpr std::array<Country, 5> kCountries = {{{"SE", "SEK", 1.0, 1.0},
+                                                {"NO", "NOK", 1.0, 0.95},
+                                                {"DK", "DKK", 0.7, 1.45},
+                                                {"RO", "RON", 0.45, 2.2},
+                                                {"IE", "EUR", 0.09, 11.0}}};
 
 struct Product {
   double price_sek;
