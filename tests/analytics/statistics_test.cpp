@@ -159,5 +159,27 @@ TEST(StatisticsTest, DegenerateInputsAreRefusedNotCrashed) {
   EXPECT_FALSE(FitLinear({{1, 2}}, {1, 2}).has_value());                          // too few rows
 }
 
+// What moments reads as separation (a coefficient past 15, an error past 50 or no convergence):
+// a predictor that splits churners from the others perfectly gives exactly that signature, and
+// a merely strong one does not.
+TEST(StatisticsTest, PerfectSeparationShowsAsADivergingLogisticFit) {
+  std::vector<double> remembered, churned, noisy;
+  for (int idx = 0; idx < 200; ++idx) {
+    remembered.push_back(-1 + idx / 100.0);  // -1 .. 0.99
+    churned.push_back(idx < 60 ? 1 : 0);     // exactly the 60 worst churn
+    noisy.push_back(idx < 60 ? (idx % 5 == 0 ? 0 : 1) : (idx % 7 == 0 ? 1 : 0));
+  }
+  const std::optional<RegressionFit> separated = FitLogistic({remembered}, churned);
+  ASSERT_TRUE(separated.has_value());
+  EXPECT_TRUE(!separated->has_converged || std::abs(separated->coefficients[1]) > 15 ||
+              separated->standard_errors[1] > 50)
+      << separated->coefficients[1] << " +- " << separated->standard_errors[1];
+  const std::optional<RegressionFit> strong = FitLogistic({remembered}, noisy);
+  ASSERT_TRUE(strong.has_value());
+  EXPECT_TRUE(strong->has_converged);
+  EXPECT_LT(std::abs(strong->coefficients[1]), 15);
+  EXPECT_LT(strong->standard_errors[1], 50);
+}
+
 }  // namespace
 }  // namespace cxm::analytics

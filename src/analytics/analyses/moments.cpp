@@ -104,14 +104,26 @@ constexpr const char* kNpsChangeSql = R"sql(
 
 struct Effect {
   double coefficient = NAN, low = NAN, high = NAN;
+  bool is_separated = false;  // a logistic coefficient that diverged: no estimate
 };
 
-Effect EffectOf(const std::optional<RegressionFit>& fit, const std::vector<std::size_t>& columns, std::size_t idx) {
+// A logistic coefficient past this (per point of remembered experience, odds times e^15), or a
+// standard error past kSeparatedError, or a fit that did not converge, is (quasi-)separation:
+// the likelihood has no finite maximum, and the number printed would be an artefact.
+constexpr double kSeparatedCoefficient = 15;
+constexpr double kSeparatedError = 50;
+
+Effect EffectOf(const std::optional<RegressionFit>& fit, const std::vector<std::size_t>& columns, std::size_t idx,
+                bool is_logistic = false) {
   const auto found = std::find(columns.begin(), columns.end(), idx);
   if (!fit || found == columns.end()) return Effect{};
   const std::size_t position = static_cast<std::size_t>(found - columns.begin()) + 1;
   const double coefficient = fit->coefficients[position];
   const double se = fit->standard_errors[position];
+  if (is_logistic && (!fit->has_converged || std::abs(coefficient) > kSeparatedCoefficient || se > kSeparatedError ||
+                      !std::isfinite(se))) {
+    return Effect{.is_separated = true};
+  }
   return Effect{coefficient, coefficient - kZ95 * se, coefficient + kZ95 * se};
 }
 
@@ -212,7 +224,8 @@ Result<std::vector<Finding>> RunMoments(AnalysisContext& context) {
   std::vector<Row> rows;
   for (std::size_t idx = 0; idx < tp_count; ++idx) {
     Row row{.touchpoint = touchpoints[idx], .nps_change = EffectOf(change_fit, change_used, idx),
-            .churn = EffectOf(churn_fit, used, idx), .repurchase = EffectOf(repurchase_fit, used, idx)};
+            .churn = EffectOf(churn_fit, used, idx, /*is_logistic=*/true),
+            .repurchase = EffectOf(repurchase_fit, used, idx, /*is_logistic=*/true)};
     for (std::size_t customer = 0; customer < revenue.size(); ++customer) {
       const double component = predictors[idx][customer];
       if (component != 0) row.exposed += 1;
@@ -246,6 +259,17 @@ Result<std::vector<Finding>> RunMoments(AnalysisContext& context) {
                             Num(row.churn.coefficient), Num(row.churn.low), Num(row.churn.high),
                             Num(row.repurchase.coefficient), Num(row.repurchase.low), Num(row.repurchase.high),
                             Int(row.exposed), Int(row.negative), Num(row.revenue_at_stake)});
+  }
+  std::vector<std::string> separated;
+  for (const Row& row : rows) {
+    if (row.churn.is_separated) separated.push_back(row.touchpoint + " (churn)");
+    if (row.repurchase.is_separated) separated.push_back(row.touchpoint + " (repurchase)");
+  }
+  if (!separated.empty()) {
+    moments.diagnostics.push_back({"separation", fmt::format(
+        "Perfect or quasi-separation in the logistic models: {}. Their coefficients diverge (no finite maximum of "
+        "the likelihood), so no estimate is given for them; the NPS-change ranking is unaffected.",
+        Join(separated, ", "))});
   }
   CXM_ASSIGN_OR_RETURN(const std::optional<Diagnostic> unconverted, UnconvertedAmounts(engine, settings));
   if (unconverted) moments.diagnostics.push_back(*unconverted);
