@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "finding_json.h"
 #include "test_support.h"
 
 namespace cxm {
@@ -36,13 +37,7 @@ class RealExport : public ::testing::Test {
     ingest_ = RunCxm({"--db", db_, "ingest", "--map", ExamplePath(mapping), SharedDataPath(file)});
     ASSERT_EQ(ingest_.exit_code, 0) << ingest_.err;
   }
-  json Finding(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--db", db_});
-    args.insert(args.end(), {"--format", "json"});
-    const CommandResult result = RunCxm(args);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return json::parse(result.out);
-  }
+  json Finding(std::vector<std::string> args) { return cxm::testing::RunFinding(db_, std::move(args)); }
 
   TempDir dir_;
   std::string db_ = dir_.File("cxm.duckdb");

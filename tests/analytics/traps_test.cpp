@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "finding_json.h"
 #include "test_support.h"
 
 namespace cxm {
@@ -76,13 +77,7 @@ class Traps : public ::testing::Test {
     const CommandResult loaded = RunCxm({"--db", db_, "ingest", "--map", dir_.File("mapping.toml")});
     ASSERT_EQ(loaded.exit_code, 0) << loaded.err;
   }
-  json Finding(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--db", db_});
-    args.insert(args.end(), {"--format", "json"});
-    const CommandResult result = RunCxm(args);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return json::parse(result.out);
-  }
+  json Finding(std::vector<std::string> args) { return cxm::testing::RunFinding(db_, std::move(args)); }
   static std::string Diagnostic(const json& finding, const std::string& kind) {
     std::string messages;
     for (const json& diagnostic : finding["diagnostics"]) {
@@ -199,11 +194,7 @@ TEST(Currency, AmountsConvertOnlyThroughTheCompanysRates) {
   EXPECT_NE(usd.err.find("--currency USD: no transaction is in USD"), std::string::npos) << usd.err;
   EXPECT_NE(usd.err.find("SEK"), std::string::npos) << usd.err;
   ASSERT_EQ(RunCxm({"--db", db, "analyze"}).exit_code, 0);
-  const auto loyalty = [&] {
-    const CommandResult result = RunCxm({"--db", db, "loyalty", "--format", "json"});
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return json::parse(result.out);
-  };
+  const auto loyalty = [&] { return cxm::testing::RunFinding(db, {"loyalty"}); };
   const auto revenue = [](const json& finding) {
     double total = 0;
     for (const json& row : finding["rows"]) total += row["revenue_sek"].get<double>();
