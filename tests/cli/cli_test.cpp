@@ -222,7 +222,8 @@ TEST(ReportCliTest, AnalysesTheRealExamples) {
   TempDir dir;
   const std::string db = dir.File("cxm.duckdb");
   ASSERT_EQ(RunCxm({"--db", db, "ingest", "--map", testing::ExamplePath("ecommerce/mapping.toml")}).exit_code, 0);
-  ASSERT_EQ(RunCxm({"--db", db, "ingest", "--map", testing::ExamplePath("natcs-banking/mapping.toml")}).exit_code, 0);
+  ASSERT_EQ(RunCxm({"--db", db, "ingest", "--map", testing::ExamplePath("natcs-banking/mapping.toml"),
+                    testing::SharedDataPath("dstc11-natcs-intents/banking-task1-intent-turns.jsonl")}).exit_code, 0);
   const CommandResult analyze = RunCxm({"--db", db, "analyze"});
   ASSERT_EQ(analyze.exit_code, 0) << analyze.err;
   // Every customer turn and review text scored; every interaction with words or ratings has an experience.

@@ -11,12 +11,14 @@ using cxm::testing::ExamplePath;
 
 class ExamplesTest : public cxm::testing::StoreTest {
  protected:
-  void LoadExample(const std::string& mapping_file) {
+  // `files`: the export files to load, matched to the mapping's sources by name (none: the
+  // mapping's own globs beside it).
+  void LoadExample(const std::string& mapping_file, const std::vector<std::string>& files = {}) {
     Result<Mapping> mapping = Mapping::Load(ExamplePath(mapping_file));
     ASSERT_TRUE(mapping.has_value()) << mapping.error();
     Result<Loader> loader = Loader::Create(store_.get(), {});
     ASSERT_TRUE(loader.has_value()) << loader.error();
-    Result<std::vector<TableLoad>> loads = loader->LoadWithMapping(*mapping, {});
+    Result<std::vector<TableLoad>> loads = loader->LoadWithMapping(*mapping, files);
     ASSERT_TRUE(loads.has_value()) << loads.error();
   }
 };
@@ -48,10 +50,11 @@ TEST_F(ExamplesTest, EcommerceOrdersBecomePurchasesDeliveriesAndLateFailures) {
 }
 
 TEST_F(ExamplesTest, NatcsTurnsBecomeDialoguesAndCustomerMessages) {
-  LoadExample("natcs-banking/mapping.toml");
-  EXPECT_EQ(Count("SELECT count(*)::BIGINT FROM customers"), 89);
-  EXPECT_EQ(Count("SELECT count(*)::BIGINT FROM interactions"), 89);
-  EXPECT_EQ(Count("SELECT count(*)::BIGINT FROM messages"), 150);
+  LoadExample("natcs-banking/mapping.toml",
+              {testing::SharedDataPath("dstc11-natcs-intents/banking-task1-intent-turns.jsonl")});
+  EXPECT_EQ(Count("SELECT count(*)::BIGINT FROM customers"), 857);
+  EXPECT_EQ(Count("SELECT count(*)::BIGINT FROM interactions"), 857);
+  EXPECT_EQ(Count("SELECT count(*)::BIGINT FROM messages"), 1503);
   EXPECT_EQ(Count("SELECT count(*)::BIGINT FROM rejects"), 0);
   EXPECT_EQ(Count("SELECT seq FROM messages WHERE interaction_id = 'banking_0000' ORDER BY seq "
                   "DESC LIMIT 1"),
