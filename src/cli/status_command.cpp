@@ -34,6 +34,19 @@ Command AddStatusCommand(CLI::App& app) {
       std::cout << fmt::format("cxm store {} (schema v{})\n", global.db_path, store.schema_version());
     }
     WriteTable(std::cout, summary, format);
+    // The attributes mappings declared (docs/mapping.md), in the table view only: the csv and
+    // json views stay one table.
+    if (format == OutputFormat::kTable) {
+      CXM_ASSIGN_OR_RETURN(TextTable attributes, QueryToTable(store.connection(),
+          "SELECT s.entity, s.name AS attribute, s.kind, coalesce(s.higher_is, '') AS higher_is, "
+          "coalesce(s.not_applicable, '') AS not_applicable, count(a.value) AS \"values\", "
+          "count(a.number) AS numbers FROM attribute_specs s LEFT JOIN attributes a USING (entity, name) "
+          "GROUP BY ALL ORDER BY s.entity, s.name"));
+      if (!attributes.rows.empty()) {
+        std::cout << "\nattributes\n";
+        WriteTable(std::cout, attributes, format);
+      }
+    }
     return Status::Ok();
   }};
 }

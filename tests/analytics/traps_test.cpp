@@ -169,6 +169,20 @@ TEST_F(Traps, AMetricsGroupByAnAttributeComparesEachGroupWithTheOthers) {
   EXPECT_NE(unknown.err.find("plan"), std::string::npos) << unknown.err;
 }
 
+TEST_F(Traps, StatusListsTheDeclaredAttributes) {
+  const CommandResult status = RunCxm({"--db", db_, "status"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  const std::size_t listed = status.out.find("\nattributes\n");
+  ASSERT_NE(listed, std::string::npos) << status.out;
+  // delay_minutes: a number, worse when higher, 999 not applicable, 540 values of which 480 numbers.
+  const std::size_t delay = status.out.find("delay_minutes", listed);
+  ASSERT_NE(delay, std::string::npos) << status.out;
+  const std::string line = status.out.substr(delay, status.out.find('\n', delay) - delay);
+  for (const char* cell : {"number", "worse", "999", "540", "480"}) {
+    EXPECT_NE(line.find(cell), std::string::npos) << cell << " in " << line;
+  }
+}
+
 TEST_F(Traps, AnErasureRemovesTheCustomersAttributes) {
   ASSERT_EQ(Count("SELECT count(*) FROM attributes WHERE customer_id = 'c5'"), 7);
   const CommandResult erased = RunCxm({"--db", db_, "erase", "--customer", "c5"});
