@@ -183,6 +183,10 @@ TEST_F(RealExport, ClothingReviewsReproduceRatingsRecommendationAndDepartments) 
   for (const auto& [band, mean] : bands) {
     EXPECT_NEAR(RowWhere(ages, "age_band", band)["csat_mean"].get<double>(), mean, 0.0005) << band;
   }
+  // Undated reviews belong to no month: a trend says so instead of drawing one "(none)" period.
+  const json trend = Finding({"metrics", "--by", "month"});
+  EXPECT_TRUE(Rows(trend).empty()) << trend.dump();
+  EXPECT_NE(trend["summary"].get<std::string>().find("None of the answers has a date"), std::string::npos);
   // 4. 845 reviews have no text: none is scored (as neutral or otherwise); 22,641 are.
   const CommandResult analyzed = RunCxm({"--db", db_, "analyze"});
   ASSERT_EQ(analyzed.exit_code, 0) << analyzed.err;

@@ -65,8 +65,9 @@ Result<DriverData> DefaultDriverData(store::Engine& engine) {
     CXM_ASSIGN_OR_RETURN(const store::Frame nps, Run(engine, "drivers.nps_answers",
                                                      "SELECT count(nps) FROM feedback"));
     if (nps.Number(0, 0) == 0) {
-      return Status::InvalidArgument("drivers need an outcome: this store has no NPS answers; pass --from TABLE "
-                                     "--outcome COLUMN (a table with one row per respondent)");
+      return Status::InvalidArgument("drivers need an outcome: this store has no NPS answers; pass --outcome (churn, "
+                                     "or a numeric attribute the mapping declared: see cxm status), or --from TABLE "
+                                     "--outcome COLUMN");
     }
     return Status::InvalidArgument("no customer has both an NPS answer and a remembered experience (run `cxm analyze`)");
   }

@@ -392,14 +392,21 @@ Result<Finding> Metrics(store::Engine& engine, const std::vector<std::string>& b
   const std::size_t key_count = group_names.size();
   std::vector<GroupSums> groups;
   GroupSums total;
+  GroupSums undated;  // answers without a date, when grouped by a period: not a period of their own
   for (std::size_t row = 0; row < frame.RowCount(); ++row) {
     GroupSums sums;
+    bool is_undated = false;
     for (std::size_t idx = 0; idx < key_count; ++idx) {
+      is_undated |= by[idx].is_period && frame.IsNull(idx, row);
       sums.keys.push_back(frame.IsNull(idx, row) ? "(none)" : frame.Text(idx, row));
     }
     double* fields[] = {&sums.nps_n, &sums.promoters, &sums.detractors, &sums.csat_n, &sums.csat_top2,
                         &sums.csat_sum, &sums.csat_squares, &sums.ces_n, &sums.ces_sum, &sums.ces_squares};
     for (std::size_t idx = 0; idx < 10; ++idx) *fields[idx] = frame.Number(key_count + idx, row);
+    if (is_undated) {
+      undated += sums;
+      continue;
+    }
     total += sums;
     groups.push_back(std::move(sums));
   }
@@ -481,6 +488,15 @@ Result<Finding> Metrics(store::Engine& engine, const std::vector<std::string>& b
   if (total.nps_n > 0) answered.push_back("NPS");
   if (total.csat_n > 0) answered.push_back("CSAT");
   if (total.ces_n > 0) answered.push_back("CES");
+  const double undated_answers = std::max({undated.nps_n, undated.csat_n, undated.ces_n});
+  if (undated_answers > 0) {
+    finding.diagnostics.push_back({"missing_values", fmt::format(
+        "{:.0f} answers have no date: they belong to no period and are left out here.", undated_answers)});
+  }
+  if (answered.empty() && undated_answers > 0) {
+    finding.summary = "None of the answers has a date: there are no periods to compare.";
+    return finding;
+  }
   if (answered.empty()) {
     std::vector<std::string> numeric;
     for (const AttributeInfo& attribute : attributes) {
