@@ -23,6 +23,19 @@ std::string_view LevelNoun(Level level) {
   return "rows";
 }
 
+std::string_view LevelTable(Level level) {
+  switch (level) {
+    case Level::kFeedback: return "feedback";
+    case Level::kInteraction: return "interactions";
+    case Level::kCustomer: return "customers";
+  }
+  return "customers";
+}
+
+std::string LevelFromSql(Level level) {
+  return std::string(LevelTable(level)) + " " + std::string(LevelTable(level).substr(0, 1));
+}
+
 Level AttributeInfo::level() const {
   return entity == "feedback" ? Level::kFeedback : entity == "interaction" ? Level::kInteraction : Level::kCustomer;
 }

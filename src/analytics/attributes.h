@@ -20,7 +20,9 @@
 namespace cxm::analytics {
 
 enum class Level { kFeedback, kInteraction, kCustomer };
-std::string_view LevelNoun(Level level);  // "feedback answers", "interactions", "customers"
+std::string_view LevelNoun(Level level);   // "feedback answers", "interactions", "customers"
+std::string_view LevelTable(Level level);  // "feedback", "interactions", "customers"
+std::string LevelFromSql(Level level);     // "feedback f", "interactions i", "customers c"
 
 struct AttributeInfo {
   std::string name;

@@ -188,16 +188,15 @@ Result<DriverData> AttributeDriverData(store::Engine& engine, const DriversReque
     driver_data.polarity.push_back(attribute->polarity());
     driver_data.is_rating.push_back(attribute->kind == "rating");
   }
-  const char* from = level == Level::kCustomer ? "customers c" : level == Level::kInteraction ? "interactions i" : "feedback f";
   CXM_ASSIGN_OR_RETURN(const store::Frame frame, Run(engine, "drivers.attributes",
-      fmt::format("SELECT {} FROM {}{}", Join(selected, ", "), from, joins), std::move(parameters)));
+      fmt::format("SELECT {} FROM {}{}", Join(selected, ", "), LevelFromSql(level), joins), std::move(parameters)));
   // "Not applicable" is missing in `number` already (the mapping's per-column code).
   TakeColumns(NumberColumns(frame), request.not_applicable_code, &driver_data);
   // Rows that repeat another exactly (ingest counted them): a random train/test split would
   // see them on both sides.
   CXM_ASSIGN_OR_RETURN(const store::Frame repeated, Run(engine, "drivers.repeated_rows",
       "SELECT coalesce(sum(repeated_rows), 0)::DOUBLE FROM ingest_log WHERE target_table = $1",
-      {std::string(level == Level::kCustomer ? "customers" : level == Level::kInteraction ? "interactions" : "feedback")}));
+      {std::string(LevelTable(level))}));
   driver_data.repeated_rows = repeated.Number(0, 0);
   return driver_data;
 }

@@ -171,17 +171,16 @@ Result<Finding> OutcomeMetrics(store::Engine& engine, const std::vector<std::str
   for (const Condition& condition : filter.conditions) named.push_back(condition.dimension);
   CXM_ASSIGN_OR_RETURN(const std::vector<GroupBy> dimensions, ResolveDimensions(named, attributes, level, parameters));
   const std::vector<GroupBy> by = Named(dimensions, by_names);
-  bool needs_interactions = level == Level::kFeedback;
-  bool needs_customers = level != Level::kCustomer;
+  // Attributes join by the rows' own ids; only built-in dimensions of a level above need its table.
+  bool needs_interactions = false;
+  bool needs_customers = false;
   std::string joins;
   for (const GroupBy& dimension : dimensions) {
     needs_interactions |= dimension.join == 'i' && level == Level::kFeedback;
     needs_customers |= dimension.join == 'c' && level != Level::kCustomer;
     joins += dimension.attribute_join;
   }
-  std::string from = level == Level::kCustomer      ? "customers c"
-                     : level == Level::kInteraction ? "interactions i"
-                                                    : "feedback f";
+  std::string from = LevelFromSql(level);
   if (level == Level::kFeedback && needs_interactions) from += " LEFT JOIN interactions i ON i.interaction_id = f.interaction_id";
   if (needs_customers) {
     from += fmt::format(" LEFT JOIN customers c ON c.customer_id = {}.customer_id", level == Level::kFeedback ? "f" : "i");
